@@ -1,0 +1,119 @@
+"""LPSE Web: the intranet app of an LPSE office. `create_app()` builds it."""
+
+import os
+from pathlib import Path
+
+from flask import Flask, g, request, session
+from flask_babel import format_datetime
+from flask_wtf.csrf import generate_csrf
+
+from lpse_web import database  # noqa: F401 - registers the SQLite engine listeners
+from lpse_web.config import Config, instance_secret_key
+from lpse_web.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder=str(Path(__file__).parent.parent / "templates"),
+                static_folder=str(Path(__file__).parent.parent / "static"))
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_object(Config)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.update(test_config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'lpse.db'}"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_hooks(app)
+
+    from lpse_web import cli
+    from lpse_web.web import errors
+
+    errors.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from lpse_web.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
+                   default_translation_directories=str(Path(__file__).parent / "translations"))
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None  # the login page says why on its own
+
+    from lpse_web.auth.models import User
+
+    @login_manager.user_loader
+    def load_user(token: str):
+        # get_id() returns the per-user session token, so a rotated token ends the session.
+        from sqlalchemy import select
+
+        user = db.session.scalar(select(User).where(User.session_token == token))
+        return user if user is not None and user.active else None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from lpse_web.audit.views import bp as audit_bp
+    from lpse_web.auth.admin_views import bp as users_bp
+    from lpse_web.auth.views import bp as auth_bp
+    from lpse_web.office.announcement_views import bp as announcements_bp
+    from lpse_web.office.catalogue_views import bp as catalogue_bp
+    from lpse_web.office.views import bp as office_bp
+    from lpse_web.web.views import bp as web_bp
+
+    for blueprint in (web_bp, auth_bp, users_bp, office_bp, catalogue_bp, announcements_bp,
+                      audit_bp):
+        app.register_blueprint(blueprint)
+    # Static files are public (the login page needs its stylesheet).
+    from lpse_web.web.access import PUBLIC, allow
+
+    allow(PUBLIC)(app.view_functions["static"])
+
+
+def _register_hooks(app: Flask) -> None:
+    from lpse_web.auth.roles import ROLE_LABELS, Role
+    from lpse_web.office.services import active_announcements, get_office, zone_label
+    from lpse_web.web.access import enforce_access
+    from lpse_web.web.security import enforce_session_timeouts, set_security_headers
+
+    app.before_request(enforce_session_timeouts)
+    app.before_request(enforce_access)
+    app.after_request(set_security_headers)
+
+    @app.context_processor
+    def layout_context():
+        if request.endpoint == "static":
+            return {}
+        office = get_office()
+        return {
+            "office": office,
+            "office_zone_label": zone_label(office.timezone),
+            "announcements": active_announcements(),
+            "csrf_token_value": generate_csrf(),
+            "Role": Role,
+            "ROLE_LABELS": ROLE_LABELS,
+            "current_lang": session.get("lang") or app.config["BABEL_DEFAULT_LOCALE"],
+        }
+
+    @app.template_filter("local")
+    def local_datetime(value, format="medium"):
+        """A UTC instant shown in the office's zone, in the user's language."""
+        return format_datetime(value, format) if value else ""
+
+    @app.teardown_request
+    def _forget_request_state(exc):
+        g.pop("signed_in", None)

@@ -1,0 +1,126 @@
+"""Writes the audit log for every model that inherits `Audited`, from SQLAlchemy's
+flush events: no view has to remember it, and CLI commands are logged too.
+
+The rows are inserted in the same transaction as the change, so a change is never
+stored without its log entry (and a rolled-back change leaves none)."""
+
+from contextvars import ContextVar
+from datetime import date, datetime, time
+from decimal import Decimal
+from enum import Enum
+
+from flask import has_request_context, request
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+SECRET = "***"
+# Who acts outside a request (CLI commands, workers): set with `acting_as()`.
+_system_actor: ContextVar[str] = ContextVar("audit_actor", default="sistem")
+
+
+class Audited:
+    """Mixin: every create, update and delete of this model is logged.
+
+    `__audit_secret__` names columns whose values are never written to the log."""
+
+    __audit_secret__: tuple[str, ...] = ()
+
+
+class acting_as:  # noqa: N801 - used as a context manager, reads like one
+    def __init__(self, name: str):
+        self.name = name
+
+    def __enter__(self):
+        self._token = _system_actor.set(self.name)
+
+    def __exit__(self, *exc):
+        _system_actor.reset(self._token)
+
+
+def _plain(value):
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    return value
+
+
+def _actor():
+    if has_request_context():
+        from flask_login import current_user
+
+        user = current_user._get_current_object() if current_user else None
+        address = request.remote_addr
+        if user is not None and getattr(user, "is_authenticated", False):
+            return user.id, user.email, address
+        return None, "anonim", address
+    return None, _system_actor.get(), None
+
+
+def _values(obj, columns, secret, attr="current"):
+    state = inspect(obj)
+    values = {}
+    for column in columns:
+        history = state.attrs[column].history
+        if attr == "before":
+            value = history.deleted[0] if history.deleted else (
+                history.unchanged[0] if history.unchanged else None)
+        else:
+            value = history.added[0] if history.added else (
+                history.unchanged[0] if history.unchanged else None)
+        values[column] = SECRET if (column in secret and value is not None) else _plain(value)
+    return values
+
+
+def _record_id(obj) -> str:
+    identity = inspect(obj).identity
+    return ",".join(str(v) for v in identity) if identity else "?"
+
+
+def _entries(session: Session):
+    for action, objects in (("create", session.new), ("update", session.dirty),
+                            ("delete", session.deleted)):
+        for obj in objects:
+            if not isinstance(obj, Audited):
+                continue
+            mapper = inspect(obj).mapper
+            columns = [c.key for c in mapper.column_attrs]
+            secret = set(obj.__audit_secret__)
+            if action == "update":
+                state = inspect(obj)
+                changed = [c for c in columns if state.attrs[c].history.has_changes()]
+                if not changed:
+                    continue
+                before = _values(obj, changed, secret, "before")
+                after = _values(obj, changed, secret)
+            elif action == "create":
+                before, after = None, _values(obj, columns, secret)
+            else:
+                before, after = _values(obj, columns, secret, "before"), None
+            yield action, mapper.persist_selectable.name, _record_id(obj), before, after
+
+
+@event.listens_for(Session, "after_flush")
+def _write_audit_log(session: Session, flush_context):
+    # after_flush still sees the pre-flush history, and new rows have their keys.
+    from lpse_web.audit.models import AuditEntry
+    from lpse_web.database import utcnow
+
+    rows = list(_entries(session))
+    if not rows:
+        return
+    actor_id, actor_name, address = _actor()
+    now = utcnow()
+    session.connection().execute(
+        AuditEntry.__table__.insert(),
+        [
+            {"at": now, "actor_id": actor_id, "actor_name": actor_name, "address": address,
+             "action": action, "table_name": table, "record_id": record_id,
+             "before": before, "after": after}
+            for action, table, record_id, before, after in rows
+        ],
+    )

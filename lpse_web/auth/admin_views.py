@@ -1,0 +1,107 @@
+"""The administrator's user management: staff accounts, roles, resets."""
+
+from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+
+from lpse_web.auth import services
+from lpse_web.auth.forms import UserForm
+from lpse_web.auth.models import User, UserRole
+from lpse_web.auth.roles import ROLE_LABELS, Role
+from lpse_web.extensions import db
+from lpse_web.web.access import allow
+from lpse_web.web.pagination import paginate
+from lpse_web.web.render import render
+
+bp = Blueprint("users", __name__, url_prefix="/admin/pengguna")
+
+
+def _get_user(user_id: int) -> User:
+    return db.get_or_404(User, user_id)
+
+
+@bp.route("")
+@allow(Role.ADMIN)
+def index():
+    q = (request.args.get("q") or "").strip()[:100]
+    role = request.args.get("peran") or ""
+    query = select(User).order_by(User.name)
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(or_(func.lower(User.name).like(like), User.email.like(like),
+                                func.lower(User.company).like(like)))
+    if role in {r.value for r in Role}:
+        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+    page = paginate(query, request.args.get("hal"), current_app.config["PAGE_SIZE"])
+    return render("admin/users.html", block="results", page=page, q=q, role=role,
+                  role_labels=ROLE_LABELS, roles=list(Role))
+
+
+@bp.route("/baru", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def create():
+    form = UserForm()
+    if form.validate_on_submit():
+        if services.email_taken(form.email.data):
+            form.email.errors.append(_("E-mail ini sudah dipakai akun lain."))
+        else:
+            password = services.temporary_password()
+            user = services.create_user(
+                email=form.email.data, name=form.name.data, password=password,
+                roles=form.roles.data, must_change_password=True,
+                nip=(form.nip.data or "").replace(" ", "") or None,
+                phone=form.phone.data or None, active=form.active.data)
+            db.session.commit()
+            return render("admin/password_shown.html", user=user, password=password, created=True)
+    status = 422 if form.is_submitted() else 200
+    return render("admin/user_form.html", block="form", status=status, form=form, user=None)
+
+
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def edit(user_id):
+    user = _get_user(user_id)
+    form = UserForm(obj=user)
+    if request.method == "GET":
+        form.roles.data = [r.value for r in user.roles if r != Role.VENDOR]
+    if form.validate_on_submit():
+        if services.email_taken(form.email.data, except_id=user.id):
+            form.email.errors.append(_("E-mail ini sudah dipakai akun lain."))
+        else:
+            was_active = user.active
+            user.name = form.name.data.strip()
+            user.email = form.email.data.strip().lower()
+            user.nip = (form.nip.data or "").replace(" ", "") or None
+            user.phone = form.phone.data or None
+            user.active = form.active.data
+            keep_vendor = [Role.VENDOR] if Role.VENDOR in user.roles else []
+            user.set_roles(list(form.roles.data) + keep_vendor)
+            if was_active and not user.active:
+                user.rotate_session_token()  # a deactivated account is signed out at once
+            db.session.commit()
+            flash(_("Akun %(name)s disimpan.", name=user.name), "success")
+            return redirect(url_for("users.index"), 303)
+    status = 422 if form.is_submitted() else 200
+    return render("admin/user_form.html", block="form", status=status, form=form, user=user)
+
+
+@bp.route("/<int:user_id>/reset-sandi", methods=["POST"])
+@allow(Role.ADMIN)
+def reset_password(user_id):
+    user = _get_user(user_id)
+    password = services.reset_password(user)
+    db.session.commit()
+    return render("admin/password_shown.html", user=user, password=password, created=False)
+
+
+@bp.route("/<int:user_id>/reset-2fa", methods=["POST"])
+@allow(Role.ADMIN)
+def reset_two_factor(user_id):
+    user = _get_user(user_id)
+    services.reset_two_factor(user)
+    db.session.commit()
+    flash(_("Verifikasi dua langkah %(name)s direset; ia akan mendaftarkan ulang saat masuk.",
+            name=user.name), "success")
+    return redirect(url_for("users.edit", user_id=user.id), 303)
+
+

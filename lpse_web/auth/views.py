@@ -1,0 +1,301 @@
+"""Sign-in, two-factor, sign-out, vendor self-registration and the user's own account."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from lpse_web.auth import services, totp
+from lpse_web.auth.forms import (
+    ChangePasswordForm,
+    CodeForm,
+    ConfirmPasswordForm,
+    EnrolForm,
+    LoginForm,
+    RegisterForm,
+)
+from lpse_web.auth.models import User
+from lpse_web.database import utcnow
+from lpse_web.extensions import db, limiter
+from lpse_web.office.services import get_office
+from lpse_web.web.access import PUBLIC, SIGNED_IN, allow
+from lpse_web.web.render import render
+
+bp = Blueprint("auth", __name__)
+PENDING_SECONDS = 300  # password accepted, waiting for the code: 5 minutes
+
+
+def _address_limit():
+    return current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
+
+
+def _account_limit():
+    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
+
+
+def _login_account_key():
+    return "login:" + (request.form.get("email") or "").strip().lower()
+
+
+def _code_account_key():
+    return f"code:{session.get('pending_user', request.remote_addr)}"
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site: an open redirect would make our login page a phishing tool."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _finish_login(user: User):
+    next_url = session.get("pending_next")
+    session.clear()  # a fresh session: nothing from before sign-in survives
+    login_user(user)
+    now = utcnow()
+    session["login_at"] = session["last_seen"] = now.timestamp()
+    session["lang"] = user.locale
+    user.last_login_at = now
+    db.session.commit()
+    current_app.logger.info("login: user %s", user.id)
+    if user.must_change_password:
+        flash(_("Kata sandi Anda direset administrator. Buat kata sandi baru sekarang."), "warning")
+        return redirect(url_for("auth.change_password"))
+    return redirect(_safe_next(next_url) or url_for("web.home"))
+
+
+def _pending_user() -> User | None:
+    user_id, since = session.get("pending_user"), session.get("pending_at", 0)
+    if not user_id or utcnow().timestamp() - since > PENDING_SECONDS:
+        return None
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.active else None
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+@allow(PUBLIC)
+@limiter.limit(_address_limit, methods=["POST"])
+@limiter.limit(_account_limit, methods=["POST"], key_func=_login_account_key)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("web.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            current_app.logger.warning("login failed for %s from %s",
+                                       form.email.data[:254], request.remote_addr)
+            form.password.errors.append(_("E-mail atau kata sandi salah."))
+        else:
+            next_url = _safe_next(request.args.get("next"))
+            session.clear()
+            if not user.totp_enabled and not user.is_staff:
+                session["pending_next"] = next_url
+                return _finish_login(user)
+            session.update(pending_user=user.id, pending_at=utcnow().timestamp(),
+                           pending_next=next_url)
+            endpoint = "auth.two_factor" if user.totp_enabled else "auth.enrol_two_factor"
+            return redirect(url_for(endpoint))
+    status = 422 if form.is_submitted() else 200
+    return render("auth/login.html", block="form", status=status, form=form)
+
+
+@bp.route("/masuk/kode", methods=["GET", "POST"])
+@allow(PUBLIC)
+@limiter.limit(_address_limit, methods=["POST"])
+@limiter.limit(_account_limit, methods=["POST"], key_func=_code_account_key)
+def two_factor():
+    user = _pending_user()
+    if user is None or not user.totp_enabled:
+        flash(_("Silakan masuk kembali."), "warning")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        code = form.code.data.strip()
+        if totp.accept_code(user, code) or (len(code) > 6 and totp.use_recovery_code(user, code)):
+            if len(code) > 6:
+                flash(_("Kode pemulihan dipakai. Sisa kode pemulihan: %(n)d.",
+                        n=totp.unused_recovery_codes(user)), "warning")
+            return _finish_login(user)
+        db.session.commit()
+        current_app.logger.warning("two-factor failed for user %s", user.id)
+        form.code.errors.append(_("Kode salah atau sudah pernah dipakai."))
+    status = 422 if form.is_submitted() else 200
+    return render("auth/two_factor.html", block="form", status=status, form=form)
+
+
+def _enrolment(user: User):
+    secret = session.get("enrol_secret")
+    if not secret:
+        secret = session["enrol_secret"] = totp.new_secret()
+    uri = totp.provisioning_uri(secret, user.email, f"LPSE Web {get_office().name}")
+    return secret, totp.qr_svg(uri)
+
+
+@bp.route("/masuk/aktifkan-2fa", methods=["GET", "POST"])
+@allow(PUBLIC)
+@limiter.limit(_address_limit, methods=["POST"])
+@limiter.limit(_account_limit, methods=["POST"], key_func=_code_account_key)
+def enrol_two_factor():
+    """First sign-in of a staff member: two-factor is required before anything else."""
+    user = _pending_user()
+    if user is None or user.totp_enabled:
+        flash(_("Silakan masuk kembali."), "warning")
+        return redirect(url_for("auth.login"))
+    secret, qr = _enrolment(user)
+    form = EnrolForm()
+    if form.validate_on_submit():
+        codes = services.enable_two_factor(user, secret, form.code.data)
+        if codes:
+            session.pop("enrol_secret", None)
+            response = _finish_login(user)
+            return render("auth/recovery_codes.html", codes=codes, next_url=response.location)
+        form.code.errors.append(_("Kode tidak cocok. Periksa jam ponsel Anda lalu coba lagi."))
+    status = 422 if form.is_submitted() else 200
+    return render("auth/enrol.html", block="form", status=status, form=form, secret=secret, qr=qr,
+                  action=url_for("auth.enrol_two_factor"))
+
+
+@bp.route("/keluar", methods=["POST"])
+@allow(PUBLIC)
+def logout():
+    if current_user.is_authenticated:
+        current_user.rotate_session_token()  # any copy of the old cookie is now worthless
+        db.session.commit()
+        logout_user()
+    session.clear()
+    flash(_("Anda telah keluar."), "info")
+    response = redirect(url_for("auth.login"), 303)
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response
+
+
+@bp.route("/daftar", methods=["GET", "POST"])
+@allow(PUBLIC)
+@limiter.limit(_address_limit, methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("web.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        if services.email_taken(form.email.data):
+            form.email.errors.append(_("E-mail ini sudah terdaftar. Silakan masuk."))
+        else:
+            try:
+                user = services.register_vendor(
+                    email=form.email.data, name=form.name.data, company=form.company.data,
+                    npwp=form.npwp.data, phone=form.phone.data, password=form.new_password.data,
+                    office_name=get_office().name)
+            except services.AccountError as error:
+                db.session.rollback()
+                form.new_password.errors.append(str(error))
+            else:
+                flash(_("Pendaftaran berhasil. Selamat datang!"), "success")
+                session["pending_next"] = None
+                return _finish_login(user)
+    status = 422 if form.is_submitted() else 200
+    return render("auth/register.html", block="form", status=status, form=form)
+
+
+@bp.route("/akun")
+@allow(SIGNED_IN)
+def account():
+    return render("auth/account.html", user=current_user,
+                  unused_codes=totp.unused_recovery_codes(current_user))
+
+
+@bp.route("/akun/kata-sandi", methods=["GET", "POST"])
+@allow(SIGNED_IN)
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if not services.verify_password(user.password_hash, form.current_password.data):
+            form.current_password.errors.append(_("Kata sandi saat ini salah."))
+        else:
+            try:
+                services.change_password(user, form.new_password.data, get_office().name)
+            except services.AccountError as error:
+                message = (_("Kata sandi baru harus berbeda dari yang lama.")
+                           if str(error) == "same" else str(error))
+                form.new_password.errors.append(message)
+            else:
+                db.session.commit()
+                # The session token changed: sign this browser in again with the new one.
+                login_user(user)
+                flash(_("Kata sandi berhasil diubah. Sesi lain akun ini telah diakhiri."), "success")
+                return redirect(url_for("auth.account"), 303)
+    status = 422 if form.is_submitted() else 200
+    return render("auth/password.html", block="form", status=status, form=form)
+
+
+@bp.route("/akun/2fa", methods=["GET", "POST"])
+@allow(SIGNED_IN)
+def manage_two_factor():
+    """Vendors may turn two-factor on (it is optional for them); anyone with it on can
+    make new recovery codes. Staff cannot turn it off."""
+    user = current_user._get_current_object()
+    if user.totp_enabled:
+        return redirect(url_for("auth.account"))
+    secret, qr = _enrolment(user)
+    form = EnrolForm()
+    if form.validate_on_submit():
+        codes = services.enable_two_factor(user, secret, form.code.data)
+        if codes:
+            session.pop("enrol_secret", None)
+            db.session.commit()
+            return render("auth/recovery_codes.html", codes=codes,
+                          next_url=url_for("auth.account"))
+        form.code.errors.append(_("Kode tidak cocok. Periksa jam ponsel Anda lalu coba lagi."))
+    status = 422 if form.is_submitted() else 200
+    return render("auth/enrol.html", block="form", status=status, form=form, secret=secret, qr=qr,
+                  action=url_for("auth.manage_two_factor"))
+
+
+@bp.route("/akun/2fa/kode-pemulihan", methods=["POST"])
+@allow(SIGNED_IN)
+def new_recovery_codes():
+    form = ConfirmPasswordForm()
+    user = current_user._get_current_object()
+    if (form.validate_on_submit() and user.totp_enabled
+            and services.verify_password(user.password_hash, form.password.data)):
+        codes = totp.new_recovery_codes(user)
+        db.session.commit()
+        return render("auth/recovery_codes.html", codes=codes, next_url=url_for("auth.account"))
+    flash(_("Kata sandi salah: kode pemulihan tidak dibuat."), "error")
+    return redirect(url_for("auth.account"), 303)
+
+
+@bp.route("/akun/2fa/nonaktifkan", methods=["POST"])
+@allow(SIGNED_IN)
+def disable_two_factor():
+    form = ConfirmPasswordForm()
+    user = current_user._get_current_object()
+    if user.is_staff:
+        flash(_("Verifikasi dua langkah wajib untuk staf dan tidak dapat dinonaktifkan."), "error")
+    elif form.validate_on_submit() and services.verify_password(user.password_hash,
+                                                                 form.password.data):
+        services.reset_two_factor(user)
+        db.session.commit()
+        login_user(user)
+        flash(_("Verifikasi dua langkah dinonaktifkan."), "success")
+    else:
+        flash(_("Kata sandi salah: verifikasi dua langkah tetap aktif."), "error")
+    return redirect(url_for("auth.account"), 303)
+
+
+@bp.route("/bahasa/<lang>", methods=["POST"])
+@allow(PUBLIC)
+def set_language(lang):
+    if lang not in current_app.config["LANGUAGES"]:
+        return redirect(url_for("web.home"), 303)
+    session["lang"] = lang
+    if current_user.is_authenticated:
+        current_user.locale = lang
+        db.session.commit()
+    back = _safe_next(request.form.get("next")) or url_for("web.home")
+    return redirect(back, 303)

@@ -1,0 +1,82 @@
+"""Database plumbing shared by every module: UTC timestamps and the SQLite engine settings.
+
+SQLite settings follow RELIABILITY.md: WAL, a busy timeout, foreign keys on, and
+write transactions that take the write lock at BEGIN (BEGIN IMMEDIATE) so that a
+read-then-write never fails with "database is locked" halfway through.
+"""
+
+from datetime import UTC, datetime
+
+from flask import has_request_context, request
+from sqlalchemy import DateTime, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.types import TypeDecorator
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+# Requests with these methods only read: their transactions stay deferred so that
+# readers never queue behind the single SQLite writer.
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC timestamp on every database.
+
+    Naive datetimes are refused (they are the classic wrong-zone bug). SQLite stores
+    one fixed text format, so comparing strings compares times."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _wants_immediate(conn) -> bool:
+    option = conn.get_execution_options().get("sqlite_immediate")
+    if option is not None:
+        return bool(option)
+    if has_request_context():
+        return request.method not in READ_ONLY_METHODS
+    return True  # CLI commands, workers and tests write
+
+
+# Listeners sit on the Engine class, not on one engine, so they apply to every SQLite
+# engine Flask-SQLAlchemy creates, whenever it creates it.
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, connection_record):
+    module = type(dbapi_connection).__module__
+    if "sqlite" not in module:
+        return
+    # Let SQLAlchemy emit BEGIN itself (pysqlite's own transaction handling is off).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_on_begin(conn):
+    if conn.dialect.name != "sqlite":
+        return
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if _wants_immediate(conn) else "BEGIN")

@@ -1,0 +1,125 @@
+"""Demo data for a believable office: LPSE Provinsi Nusa Tenggara Timur (WITA)."""
+
+import random
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+
+from lpse_web.auth.models import User
+from lpse_web.auth.passwords import hash_password
+from lpse_web.auth.roles import Role
+from lpse_web.database import utcnow
+from lpse_web.extensions import db
+from lpse_web.office import services as office_services
+from lpse_web.office.models import Announcement, ClosureDay, Counter, CounterService, Room
+
+DEMO_PASSWORD = "Kupang#Layanan2026"
+DEMO_DOMAIN = "lpse-demo.test"
+
+STAFF = (
+    ("admin", "Yohanes Admin Sistem", (Role.ADMIN,)),
+    ("verifikator", "Maria Verifikator", (Role.VERIFIKATOR,)),
+    ("helpdesk", "Agustinus Helpdesk", (Role.HELPDESK,)),
+    ("aset", "Fransiska Pengelola Aset", (Role.ASSET_MANAGER,)),
+    ("risiko", "Stefanus Pengelola Risiko", (Role.RISK_MANAGER,)),
+    ("survei", "Theresia Hubungan Pengguna", (Role.SURVEY_MANAGER,)),
+    ("pokja", "Paulus Pokja Pemilihan", (Role.ROOM_USER,)),
+    ("kepala", "Ir. Benediktus Kepala LPSE", (Role.MANAGER,)),
+)
+COMPANIES = ("CV Flobamora Jaya", "PT Sumba Konstruksi", "CV Timor Mandiri", "PT Alor Teknik",
+             "CV Rote Sejahtera", "PT Komodo Karya", "CV Sabu Abadi", "PT Lembata Prima",
+             "CV Ende Lestari", "PT Manggarai Bangun", "CV Belu Perkasa", "PT Kupang Digital",
+             "CV Nagekeo Utama", "PT Flores Energi", "CV Sikka Makmur")
+NAMES = ("Yosef", "Marselinus", "Kristina", "Adrianus", "Veronika", "Dominikus", "Elisabeth",
+         "Antonius", "Maria", "Gabriel", "Yuliana", "Petrus", "Katarina", "Aloysius", "Margaretha")
+SURNAMES = ("Lalo", "Bria", "Nahak", "Fanggidae", "Ndun", "Mbuik", "Seran", "Tefa", "Manek", "Kase")
+
+
+def _demo_emails():
+    return select(User).where(User.email.like(f"%@{DEMO_DOMAIN}"))
+
+
+def seed_demo(reset: bool = False, vendors: int = 30, seed: int = 2026) -> list[tuple[str, str]]:
+    rng = random.Random(seed)
+    if reset:
+        for user in db.session.scalars(_demo_emails()):
+            db.session.delete(user)
+        db.session.execute(delete(Announcement))
+        db.session.flush()
+
+    office = office_services.get_office()
+    office.name = "LPSE Provinsi Nusa Tenggara Timur"
+    office.address = "Jl. El Tari No. 52, Kupang, Nusa Tenggara Timur"
+    office.region = "Provinsi Nusa Tenggara Timur"
+    office.timezone = "Asia/Makassar"
+    db.session.add(office)
+    office_services.install_default_hours()
+    _seed_services_counters_rooms()
+
+    password_hash = hash_password(DEMO_PASSWORD)  # one hash: scrypt is slow on purpose
+    now = utcnow()
+    logins = []
+    for key, name, roles in STAFF:
+        email = f"{key}@{DEMO_DOMAIN}"
+        if User.by_email(email) is None:
+            user = User(email=email, name=name, password_hash=password_hash,
+                        created_at=now - timedelta(days=30))
+            user.set_roles(roles)
+            db.session.add(user)
+        logins.append((email, ", ".join(r.value for r in roles)))
+    for i in range(1, vendors + 1):
+        email = f"penyedia{i:02d}@{DEMO_DOMAIN}"
+        if User.by_email(email) is None:
+            company = f"{COMPANIES[(i - 1) % len(COMPANIES)]}{'' if i <= len(COMPANIES) else ' ' + str(i)}"
+            user = User(
+                email=email, name=f"{rng.choice(NAMES)} {rng.choice(SURNAMES)}",
+                company=company, npwp=f"{rng.randrange(10**14, 10**15)}",
+                phone=f"0812{rng.randrange(10**7, 10**8)}", password_hash=password_hash,
+                created_at=now - timedelta(days=rng.randrange(0, 30), hours=rng.randrange(0, 24)))
+            user.set_roles([Role.VENDOR])
+            db.session.add(user)
+    logins.append((f"penyedia01@{DEMO_DOMAIN} .. penyedia{vendors:02d}", "vendor"))
+
+    _seed_calendar_and_announcements(now)
+    db.session.commit()
+    return logins
+
+
+def _seed_services_counters_rooms():
+    services = {}
+    for code, name in office_services.DEFAULT_COUNTER_SERVICES:
+        service = db.session.scalar(select(CounterService).where(CounterService.code == code))
+        if service is None:
+            service = CounterService(code=code, name=name)
+            db.session.add(service)
+        services[code] = service
+    for name, codes in (("Loket 1", "VA"), ("Loket 2", "VD"), ("Loket 3", "KA")):
+        if db.session.scalar(select(Counter).where(Counter.name == name)) is None:
+            db.session.add(Counter(name=name, services=[services[c] for c in codes]))
+    for name, kind, seats, computers, equipment in (
+        ("Ruang Pemasukan Penawaran", "bidding", 12, 12, "12 PC, internet 100 Mbps, printer"),
+        ("Ruang Pelatihan", "training", 30, 25, "Proyektor, 25 laptop, papan tulis"),
+        ("Ruang Verifikasi", "verification", 6, 2, "Pemindai dokumen, 2 PC"),
+    ):
+        if db.session.scalar(select(Room).where(Room.name == name)) is None:
+            db.session.add(Room(name=name, kind=kind, seats=seats, computers=computers,
+                                equipment=equipment))
+
+
+def _seed_calendar_and_announcements(now):
+    today = now.date()
+    closure = today + timedelta(days=(4 - today.weekday()) % 7 + 14)  # a Friday, two weeks on
+    if db.session.scalar(select(ClosureDay).where(ClosureDay.day == closure)) is None:
+        db.session.add(ClosureDay(day=closure, reason="Rapat kerja tahunan LPSE"))
+    if db.session.scalar(select(Announcement.id).limit(1)) is None:
+        db.session.add(Announcement(
+            kind="maintenance", title="Pemeliharaan server SPSE",
+            body="SPSE tidak dapat diakses sementara karena pemeliharaan server.",
+            starts_at=now - timedelta(days=20, hours=3), ends_at=now - timedelta(days=20)))
+        db.session.add(Announcement(
+            kind="info", title="Layanan verifikasi dengan janji temu",
+            body="Pesan jadwal verifikasi dokumen secara daring agar tidak mengantre.",
+            starts_at=now - timedelta(hours=1), ends_at=now + timedelta(days=14)))
+
+
+__all__ = ["DEMO_PASSWORD", "seed_demo"]

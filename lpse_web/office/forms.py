@@ -1,0 +1,119 @@
+"""Forms for the office settings, calendar, counters, rooms and announcements."""
+
+import itertools
+import re
+from datetime import time
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, NumberRange, ValidationError
+
+from lpse_web.auth.forms import MultiCheckboxField
+from lpse_web.office.calendar import WEEKDAY_NAMES
+from lpse_web.office.models import TIMEZONES
+from lpse_web.web.forms import Form, max_length, no_markup
+
+_INTERVAL = re.compile(r"^\s*(\d{1,2})[.:](\d{2})\s*-\s*(\d{1,2})[.:](\d{2})\s*$")
+
+
+def parse_intervals(text: str) -> list[tuple[time, time]]:
+    """'08.00-12.00, 13.00-16.00' -> [(08:00, 12:00), (13:00, 16:00)]; '' -> closed."""
+    intervals = []
+    for part in filter(None, (p.strip() for p in (text or "").split(","))):
+        match = _INTERVAL.match(part)
+        if not match:
+            raise ValueError(part)
+        h1, m1, h2, m2 = map(int, match.groups())
+        if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
+            raise ValueError(part)
+        opens, closes = time(h1, m1), time(h2, m2)
+        if opens >= closes:
+            raise ValueError(part)
+        intervals.append((opens, closes))
+    intervals.sort()
+    for (_, end), (start, _) in itertools.pairwise(intervals):
+        if start < end:
+            raise ValueError(text)
+    return intervals
+
+
+def format_intervals(intervals) -> str:
+    return ", ".join(f"{a:%H.%M}-{b:%H.%M}" for a, b in intervals)
+
+
+class OfficeForm(Form):
+    name = StringField(_l("Nama kantor"), validators=[DataRequired(), max_length(200), no_markup])
+    address = TextAreaField(_l("Alamat"), validators=[max_length(500), no_markup])
+    government_level = SelectField(_l("Tingkat pemerintahan"), choices=[
+        ("provinsi", _l("Provinsi")), ("kabupaten", _l("Kabupaten")), ("kota", _l("Kota"))])
+    region = StringField(_l("Wilayah (mis. Provinsi Nusa Tenggara Timur)"),
+                         validators=[max_length(120), no_markup])
+    timezone = SelectField(_l("Zona waktu"), choices=[
+        (tz, f"{label} ({tz})") for tz, label in TIMEZONES.items()])
+    national_holidays = BooleanField(_l("Tutup pada hari libur nasional dan cuti bersama"))
+
+
+class HoursForm(Form):
+    """One text field per weekday: '08.00-12.00, 13.00-16.00'; empty means closed."""
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        self.parsed = {}
+        for weekday in range(7):
+            field = getattr(self, f"day{weekday}")
+            try:
+                self.parsed[weekday] = parse_intervals(field.data)
+            except ValueError:
+                field.errors.append(_l("Format jam salah. Contoh: 08.00-12.00, 13.00-16.00"))
+                ok = False
+        return ok
+
+
+for _weekday, _name in enumerate(WEEKDAY_NAMES):
+    setattr(HoursForm, f"day{_weekday}", StringField(_name, validators=[max_length(100)]))
+
+
+class ClosureForm(Form):
+    day = DateField(_l("Tanggal"), validators=[InputRequired()])
+    reason = StringField(_l("Alasan"), validators=[DataRequired(), max_length(200), no_markup])
+
+
+class CounterForm(Form):
+    name = StringField(_l("Nama loket"), validators=[DataRequired(), max_length(60), no_markup])
+    services = MultiCheckboxField(_l("Layanan yang dilayani"), coerce=int, validate_choice=True)
+    active = BooleanField(_l("Loket aktif"), default=True)
+
+
+class RoomForm(Form):
+    name = StringField(_l("Nama ruang"), validators=[DataRequired(), max_length(120), no_markup])
+    kind = SelectField(_l("Jenis"), choices=[
+        ("bidding", _l("Ruang pemasukan penawaran (bidding room)")),
+        ("training", _l("Ruang pelatihan")),
+        ("verification", _l("Ruang verifikasi")),
+        ("meeting", _l("Ruang rapat"))])
+    seats = IntegerField(_l("Jumlah kursi"), validators=[InputRequired(), NumberRange(0, 500)])
+    computers = IntegerField(_l("Jumlah komputer"), validators=[InputRequired(), NumberRange(0, 500)])
+    equipment = TextAreaField(_l("Peralatan"), validators=[max_length(1000), no_markup])
+    active = BooleanField(_l("Dapat dipesan"), default=True)
+
+
+class AnnouncementForm(Form):
+    kind = SelectField(_l("Jenis"), choices=[
+        ("maintenance", _l("Pemeliharaan")), ("outage", _l("Gangguan")), ("info", _l("Informasi"))])
+    title = StringField(_l("Judul"), validators=[DataRequired(), max_length(200), no_markup])
+    body = TextAreaField(_l("Isi pengumuman"), validators=[max_length(2000), no_markup])
+    starts = DateTimeLocalField(_l("Mulai"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    ends = DateTimeLocalField(_l("Selesai"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+
+    def validate_ends(self, field):
+        if self.starts.data and field.data and field.data <= self.starts.data:
+            raise ValidationError(_l("Waktu selesai harus setelah waktu mulai."))
+

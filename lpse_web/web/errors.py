@@ -1,0 +1,59 @@
+"""Error pages: full pages for browsers, fragments for htmx, never a stack trace."""
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from lpse_web.extensions import db
+from lpse_web.web.render import render
+
+
+def _messages():
+    return {
+        400: (_("Permintaan tidak valid"), _("Permintaan tidak dapat diproses.")),
+        403: (_("Akses ditolak"), _("Anda tidak memiliki hak untuk membuka halaman ini.")),
+        404: (_("Halaman tidak ditemukan"), _("Alamat yang Anda buka tidak ada.")),
+        405: (_("Metode tidak diizinkan"), _("Permintaan ini tidak didukung oleh alamat tersebut.")),
+        413: (_("Berkas terlalu besar"), _("Ukuran data yang dikirim melebihi batas.")),
+        422: (_("Data tidak valid"), _("Periksa kembali isian Anda.")),
+        429: (_("Terlalu banyak percobaan"),
+              _("Terlalu banyak percobaan dalam waktu singkat. Tunggu sebentar lalu coba lagi.")),
+        500: (_("Terjadi kesalahan"),
+              _("Terjadi kesalahan pada server. Perubahan Anda tidak disimpan; silakan coba lagi.")),
+        503: (_("Layanan tidak tersedia"),
+              _("Layanan sedang tidak tersedia. Silakan coba beberapa saat lagi.")),
+    }
+
+
+def error_page(status: int, detail: str | None = None):
+    title, message = _messages().get(status, _messages()[500])
+    return render("errors/error.html", block="content", status=status,
+                  title=title, message=detail or message, status_code=status)
+
+
+def _handle_http(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    return error_page(error.code)
+
+
+def _handle_csrf(error: CSRFError):
+    return error_page(400, _("Formulir kedaluwarsa atau tidak sah (token CSRF). "
+                             "Muat ulang halaman lalu kirim kembali."))
+
+
+def _handle_unexpected(error: Exception):
+    # Whatever failed, the transaction is rolled back: nothing half-written is kept.
+    db.session.rollback()
+    original = getattr(error, "original_exception", None) or error
+    if not isinstance(original, HTTPException):
+        current_app.logger.exception("unhandled error", exc_info=original)
+    return error_page(500)
+
+
+def init_app(app):
+    app.register_error_handler(CSRFError, _handle_csrf)
+    app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(InternalServerError, _handle_unexpected)
+    app.register_error_handler(Exception, _handle_unexpected)

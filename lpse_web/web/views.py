@@ -1,0 +1,34 @@
+"""The home page: what today looks like for the signed-in user."""
+
+from flask import Blueprint, redirect, url_for
+from flask_login import current_user
+
+from lpse_web.auth.roles import Role
+from lpse_web.database import utcnow
+from lpse_web.office.services import get_office, load_calendar, zone_label
+from lpse_web.web.access import PUBLIC, allow
+from lpse_web.web.render import render
+
+bp = Blueprint("web", __name__)
+
+
+@bp.route("/")
+@allow(PUBLIC)
+def home():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    calendar = load_calendar()
+    now = utcnow()
+    today = calendar.local_day(now)
+    intervals = [(a.astimezone(calendar.zone), b.astimezone(calendar.zone))
+                 for a, b in calendar.open_intervals(today)]
+    return render("web/home.html", office=get_office(), today=today, intervals=intervals,
+                  open_now=calendar.is_open(now), closed_reason=calendar.closed_reason(today),
+                  zone_label=zone_label(calendar.timezone), Role=Role)
+
+
+@bp.route("/sehat")
+@allow(PUBLIC)
+def health():
+    """For load balancers and the benchmark: no database, no template."""
+    return {"status": "ok"}

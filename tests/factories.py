@@ -1,0 +1,63 @@
+"""Factories return callables with defaults (Indico's style): make_user(role=...)."""
+
+import itertools
+import time
+from functools import cache
+
+import pyotp
+from sqlalchemy import update
+
+from lpse_web.auth.models import User
+from lpse_web.auth.passwords import hash_password
+from lpse_web.auth.roles import Role
+from lpse_web.database import utcnow
+from lpse_web.extensions import db
+
+PASSWORD = "Sabana#Sumba2026"
+_counter = itertools.count(1)
+
+
+@cache
+def password_hash() -> str:
+    return hash_password(PASSWORD)  # scrypt is slow on purpose: hash once per run
+
+
+def user_factory(app):
+    def make_user(*roles, email=None, name=None, totp=None, active=True, **fields):
+        roles = roles or (Role.VENDOR,)
+        n = next(_counter)
+        is_staff = any(Role(r) != Role.VENDOR for r in roles)
+        with app.app_context():
+            user = User(email=email or f"user{n}@example.test", name=name or f"Pengguna {n}",
+                        password_hash=password_hash(), active=active, **fields)
+            user.set_roles(roles)
+            if totp if totp is not None else is_staff:
+                user.totp_secret = pyotp.random_base32()
+                user.totp_enabled_at = utcnow()
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+        return user
+
+    return make_user
+
+
+def current_code(secret: str) -> str:
+    return pyotp.TOTP(secret).now()
+
+
+def log_in(app, client, user, password=PASSWORD):
+    """The real sign-in flow: password, then the TOTP code when the account has one."""
+    response = client.post("/masuk", data={"email": user.email, "password": password})
+    if user.totp_secret:
+        with app.app_context():  # a code is good once: let this login use the current one
+            db.session.execute(update(User).where(User.id == user.id).values(totp_last_step=None))
+            db.session.commit()
+        response = client.post("/masuk/kode", data={"code": current_code(user.totp_secret)})
+    assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
+    return response
+
+
+def wait_for_next_totp_step():
+    time.sleep(30 - time.time() % 30 + 0.05)
