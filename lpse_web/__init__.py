@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 from flask import Flask, g, request, session
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime
 from flask_wtf.csrf import generate_csrf
 
 from lpse_web import database  # noqa: F401 - registers the SQLite engine listeners
@@ -113,6 +113,11 @@ def _register_hooks(app: Flask) -> None:
     def local_datetime(value, format="medium"):
         """A UTC instant shown in the office's zone, in the user's language."""
         return format_datetime(value, format) if value else ""
+
+    @app.template_filter("day")
+    def local_date(value, format="medium"):
+        """A calendar date in the user's language (Senin, 23 November 2026)."""
+        return format_date(value, format) if value else ""
 
     @app.teardown_request
     def _forget_request_state(exc):

@@ -2,9 +2,10 @@
 
 import re
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, ValidationError
+from wtforms.validators import DataRequired, EqualTo, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lpse_web.auth.roles import ROLE_LABELS, STAFF_ROLES
@@ -28,8 +29,16 @@ def _nip(form, field):
         raise ValidationError(_l("NIP terdiri dari 18 digit."))
 
 
+def _email_syntax(form, field):
+    # Syntax only: offices have no internet DNS to ask. ".test" is allowed for demo data.
+    try:
+        validate_email(field.data or "", check_deliverability=False, test_environment=True)
+    except EmailNotValidError:
+        raise ValidationError(_l("Alamat e-mail tidak valid.")) from None
+
+
 def _email():
-    return [DataRequired(), max_length(254), Email(check_deliverability=False)]
+    return [DataRequired(), max_length(254), _email_syntax]
 
 
 class LoginForm(Form):

@@ -1,0 +1,48 @@
+# LPSE Web: the two commands of the README.
+#   make run   set up, migrate, seed the demo office and serve on http://127.0.0.1:5000
+#   make test  set up and run the whole suite: SQLite, PostgreSQL, headless Chromium
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+export FLASK_APP := wsgi
+
+.PHONY: run test setup setup-dev translations chromium lint clean
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.runtime translations
+
+setup-dev: $(VENV)/.dev translations
+
+# English catalogue (Indonesian is the source language of every message).
+translations: $(VENV)/.runtime
+	$(VENV)/bin/pybabel compile --use-fuzzy -d lpse_web/translations -D messages --statistics 2>&1 | tail -1
+
+run: setup
+	$(VENV)/bin/flask db upgrade
+	$(VENV)/bin/flask seed-demo
+	$(VENV)/bin/flask run --host 127.0.0.1 --port 5000
+
+# Debian's Chromium for the end-to-end tests (Playwright drives it; no browser download).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+
+# LPSE_TEST_DBS=sqlite (or postgresql) runs one database only.
+test: setup-dev chromium lint
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
