@@ -1,8 +1,8 @@
 """Test fixtures (flaskr's app/client/runner/auth pattern).
 
-The suite runs against SQLite by default and against PostgreSQL with
-LPSE_TEST_DB=postgresql: a database is created for the run, migrated with the real
-Alembic migrations (never create_all), and dropped at the end. Tests run on committed
+Every database test runs on SQLite and on PostgreSQL (LPSE_TEST_DBS=sqlite or
+=postgresql narrows it): for each, a database is created for the run, migrated with the
+real Alembic migrations (never create_all), and dropped at the end. Tests run on committed
 data; after each test every table is emptied, so race tests with several processes
 see the same database the app does."""
 
@@ -39,10 +39,13 @@ def _postgres_database():
     return url, drop
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
+DATABASES = [d.strip() for d in os.environ.get("LPSE_TEST_DBS", "sqlite,postgresql").split(",")]
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def database_url(request, tmp_path_factory):
     """A migrated, empty database for the whole run."""
-    if os.environ.get("LPSE_TEST_DB", "sqlite") == "postgresql":
+    if request.param == "postgresql":
         url, drop = _postgres_database()
     else:
         url, drop = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}", lambda: None
