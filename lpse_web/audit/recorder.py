@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import Enum
 
 from flask import has_request_context, request
-from sqlalchemy import event, inspect
+from sqlalchemy import and_, event, inspect, select
 from sqlalchemy.orm import Session
 
 SECRET = "***"
@@ -61,14 +61,18 @@ def _actor():
     return None, _system_actor.get(), None
 
 
-def _values(obj, columns, secret, attr="current"):
+def _values(obj, columns, secret, attr="current", old=None):
     state = inspect(obj)
+    old = old or {}
     values = {}
     for column in columns:
         history = state.attrs[column].history
         if attr == "before":
-            value = history.deleted[0] if history.deleted else (
-                history.unchanged[0] if history.unchanged else None)
+            if column in old:
+                value = old[column]
+            else:
+                value = history.deleted[0] if history.deleted else (
+                    history.unchanged[0] if history.unchanged else None)
         else:
             value = history.added[0] if history.added else (
                 history.unchanged[0] if history.unchanged else None)
@@ -77,11 +81,37 @@ def _values(obj, columns, secret, attr="current"):
 
 
 def _record_id(obj) -> str:
-    identity = inspect(obj).identity
-    return ",".join(str(v) for v in identity) if identity else "?"
+    # From the attribute values: a deleted object has lost its identity by after_flush.
+    identity = inspect(obj).mapper.primary_key_from_instance(obj)
+    return ",".join(str(v) for v in identity)
+
+
+@event.listens_for(Session, "before_flush")
+def _remember_old_values(session: Session, flush_context, instances):
+    """An attribute set after a commit (expired) has no old value in its history: read
+    it from the row now, before the flush overwrites it."""
+    remembered = session.info.setdefault("audit_old_values", {})
+    for obj in session.dirty:
+        if not isinstance(obj, Audited):
+            continue
+        state = inspect(obj)
+        if state.key is None:
+            continue
+        mapper = state.mapper
+        missing = [prop for prop in mapper.column_attrs
+                   if state.attrs[prop.key].history.added and not state.attrs[prop.key].history.deleted]
+        if not missing:
+            continue
+        condition = and_(*(col == value for col, value in zip(mapper.primary_key, state.identity,
+                                                               strict=True)))
+        row = session.connection().execute(
+            select(*(prop.columns[0] for prop in missing)).where(condition)).first()
+        if row is not None:
+            remembered[id(obj)] = {prop.key: value for prop, value in zip(missing, row, strict=True)}
 
 
 def _entries(session: Session):
+    remembered = session.info.get("audit_old_values", {})
     for action, objects in (("create", session.new), ("update", session.dirty),
                             ("delete", session.deleted)):
         for obj in objects:
@@ -95,7 +125,7 @@ def _entries(session: Session):
                 changed = [c for c in columns if state.attrs[c].history.has_changes()]
                 if not changed:
                     continue
-                before = _values(obj, changed, secret, "before")
+                before = _values(obj, changed, secret, "before", remembered.get(id(obj)))
                 after = _values(obj, changed, secret)
             elif action == "create":
                 before, after = None, _values(obj, columns, secret)
@@ -111,6 +141,7 @@ def _write_audit_log(session: Session, flush_context):
     from lpse_web.database import utcnow
 
     rows = list(_entries(session))
+    session.info.pop("audit_old_values", None)
     if not rows:
         return
     actor_id, actor_name, address = _actor()

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, EqualTo, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lpse_web.auth.roles import ROLE_LABELS, STAFF_ROLES
-from lpse_web.web.forms import Form, max_length, no_markup
+from lpse_web.web.forms import Form, choices, max_length, no_markup
 
 
 def _npwp(form, field):
@@ -87,7 +87,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def _staff_role_choices():
-    return [(r.value, ROLE_LABELS[r]) for r in sorted(STAFF_ROLES)]
+    return choices((r.value, ROLE_LABELS[r]) for r in sorted(STAFF_ROLES))
 
 
 class UserForm(Form):

@@ -6,17 +6,18 @@ from sqlalchemy import select
 
 from lpse_web.auth.roles import Role
 from lpse_web.extensions import db
-from lpse_web.office.forms import CounterForm, RoomForm
+from lpse_web.office.forms import ROOM_KIND_LABELS, CounterForm, RoomForm
 from lpse_web.office.models import Counter, CounterService, Room
 from lpse_web.web.access import allow
+from lpse_web.web.forms import choices
 from lpse_web.web.render import render
 
 bp = Blueprint("catalogue", __name__, url_prefix="/admin")
 
 
 def _service_choices():
-    return [(s.id, s.name) for s in db.session.scalars(
-        select(CounterService).where(CounterService.active).order_by(CounterService.name))]
+    return choices((s.id, s.name) for s in db.session.scalars(
+        select(CounterService).where(CounterService.active).order_by(CounterService.name)))
 
 
 def _name_taken(model, name, except_id=None) -> bool:
@@ -73,4 +74,4 @@ def rooms(room_id=None):
     status = 422 if form.is_submitted() else 200
     rows = db.session.scalars(select(Room).order_by(Room.name)).all()
     return render("office/rooms.html", block="form" if form.is_submitted() else None,
-                  status=status, form=form, room=room, rooms=rows)
+                  status=status, form=form, room=room, rooms=rows, kind_labels=ROOM_KIND_LABELS)

@@ -19,8 +19,14 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Validat
 from lpse_web.auth.forms import MultiCheckboxField
 from lpse_web.office.calendar import WEEKDAY_NAMES
 from lpse_web.office.models import TIMEZONES
-from lpse_web.web.forms import Form, max_length, no_markup
+from lpse_web.web.forms import Form, choices, max_length, no_markup
 
+ROOM_KIND_LABELS = {
+    "bidding": _l("Ruang pemasukan penawaran (bidding room)"),
+    "training": _l("Ruang pelatihan"),
+    "verification": _l("Ruang verifikasi"),
+    "meeting": _l("Ruang rapat"),
+}
 _INTERVAL = re.compile(r"^\s*(\d{1,2})[.:](\d{2})\s*-\s*(\d{1,2})[.:](\d{2})\s*$")
 
 
@@ -52,12 +58,12 @@ def format_intervals(intervals) -> str:
 class OfficeForm(Form):
     name = StringField(_l("Nama kantor"), validators=[DataRequired(), max_length(200), no_markup])
     address = TextAreaField(_l("Alamat"), validators=[max_length(500), no_markup])
-    government_level = SelectField(_l("Tingkat pemerintahan"), choices=[
-        ("provinsi", _l("Provinsi")), ("kabupaten", _l("Kabupaten")), ("kota", _l("Kota"))])
+    government_level = SelectField(_l("Tingkat pemerintahan"), choices=choices([
+        ("provinsi", _l("Provinsi")), ("kabupaten", _l("Kabupaten")), ("kota", _l("Kota"))]))
     region = StringField(_l("Wilayah (mis. Provinsi Nusa Tenggara Timur)"),
                          validators=[max_length(120), no_markup])
-    timezone = SelectField(_l("Zona waktu"), choices=[
-        (tz, f"{label} ({tz})") for tz, label in TIMEZONES.items()])
+    timezone = SelectField(_l("Zona waktu"), choices=choices(
+        (tz, f"{label} ({tz})") for tz, label in TIMEZONES.items()))
     national_holidays = BooleanField(_l("Tutup pada hari libur nasional dan cuti bersama"))
 
 
@@ -94,11 +100,7 @@ class CounterForm(Form):
 
 class RoomForm(Form):
     name = StringField(_l("Nama ruang"), validators=[DataRequired(), max_length(120), no_markup])
-    kind = SelectField(_l("Jenis"), choices=[
-        ("bidding", _l("Ruang pemasukan penawaran (bidding room)")),
-        ("training", _l("Ruang pelatihan")),
-        ("verification", _l("Ruang verifikasi")),
-        ("meeting", _l("Ruang rapat"))])
+    kind = SelectField(_l("Jenis"), choices=choices(ROOM_KIND_LABELS.items()))
     seats = IntegerField(_l("Jumlah kursi"), validators=[InputRequired(), NumberRange(0, 500)])
     computers = IntegerField(_l("Jumlah komputer"), validators=[InputRequired(), NumberRange(0, 500)])
     equipment = TextAreaField(_l("Peralatan"), validators=[max_length(1000), no_markup])
@@ -106,8 +108,8 @@ class RoomForm(Form):
 
 
 class AnnouncementForm(Form):
-    kind = SelectField(_l("Jenis"), choices=[
-        ("maintenance", _l("Pemeliharaan")), ("outage", _l("Gangguan")), ("info", _l("Informasi"))])
+    kind = SelectField(_l("Jenis"), choices=choices([
+        ("maintenance", _l("Pemeliharaan")), ("outage", _l("Gangguan")), ("info", _l("Informasi"))]))
     title = StringField(_l("Judul"), validators=[DataRequired(), max_length(200), no_markup])
     body = TextAreaField(_l("Isi pengumuman"), validators=[max_length(2000), no_markup])
     starts = DateTimeLocalField(_l("Mulai"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])

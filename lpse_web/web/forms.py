@@ -6,6 +6,7 @@ import re
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 # WTForms' built-in messages, in Indonesian.
@@ -54,3 +55,8 @@ def no_markup(form, field):
     """Plain text only: names and titles have no business holding HTML."""
     if field.data and re.search(r"[<>]", field.data):
         raise ValidationError(_l("Tidak boleh memuat karakter < atau >."))
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms 3.3 choice objects."""
+    return [SelectChoice(value, label) for value, label in pairs]
