@@ -6,9 +6,9 @@ from functools import cache
 
 import pyotp
 from sqlalchemy import update
+from werkzeug.security import generate_password_hash
 
 from lpse_web.auth.models import User
-from lpse_web.auth.passwords import hash_password
 from lpse_web.auth.roles import Role
 from lpse_web.database import utcnow
 from lpse_web.extensions import db
@@ -19,7 +19,10 @@ _counter = itertools.count(1)
 
 @cache
 def password_hash() -> str:
-    return hash_password(PASSWORD)  # scrypt is slow on purpose: hash once per run
+    # A low-cost scrypt hash keeps test logins fast; verification reads the cost from the
+    # hash, so the app's code path is the real one (tests/auth/test_passwords.py checks
+    # the production cost).
+    return generate_password_hash(PASSWORD, method="scrypt:1024:8:1")
 
 
 def user_factory(app):

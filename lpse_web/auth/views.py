@@ -42,6 +42,12 @@ def _code_account_key():
     return f"code:{session.get('pending_user', request.remote_addr)}"
 
 
+def _failed(response) -> bool:
+    """Only failed attempts count against the limits: a successful step redirects.
+    (An office's visitors may all share one address; their good logins must not lock it.)"""
+    return response.status_code not in (302, 303)
+
+
 def _safe_next(target: str | None) -> str | None:
     """Only a path on this site: an open redirect would make our login page a phishing tool."""
     if not target:
@@ -78,8 +84,8 @@ def _pending_user() -> User | None:
 
 @bp.route("/masuk", methods=["GET", "POST"])
 @allow(PUBLIC)
-@limiter.limit(_address_limit, methods=["POST"])
-@limiter.limit(_account_limit, methods=["POST"], key_func=_login_account_key)
+@limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_account_limit, methods=["POST"], key_func=_login_account_key, deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("web.home"))
@@ -106,8 +112,8 @@ def login():
 
 @bp.route("/masuk/kode", methods=["GET", "POST"])
 @allow(PUBLIC)
-@limiter.limit(_address_limit, methods=["POST"])
-@limiter.limit(_account_limit, methods=["POST"], key_func=_code_account_key)
+@limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_account_limit, methods=["POST"], key_func=_code_account_key, deduct_when=_failed)
 def two_factor():
     user = _pending_user()
     if user is None or not user.totp_enabled:
@@ -138,8 +144,8 @@ def _enrolment(user: User):
 
 @bp.route("/masuk/aktifkan-2fa", methods=["GET", "POST"])
 @allow(PUBLIC)
-@limiter.limit(_address_limit, methods=["POST"])
-@limiter.limit(_account_limit, methods=["POST"], key_func=_code_account_key)
+@limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_account_limit, methods=["POST"], key_func=_code_account_key, deduct_when=_failed)
 def enrol_two_factor():
     """First sign-in of a staff member: two-factor is required before anything else."""
     user = _pending_user()

@@ -24,6 +24,9 @@ _WTFORMS_ID = {
     "Invalid input.": "Isian tidak valid.",
     "Invalid value, must be one of: %(values)s.": "Nilai tidak valid, harus salah satu dari: %(values)s.",
     "Field must be equal to %(other_name)s.": "Isian harus sama dengan %(other_name)s.",
+    "Invalid choice(s): one or more data inputs could not be coerced.": "Pilihan tidak valid.",
+    "'%(value)s' is not a valid choice for this field.": "Pilihan tidak valid: '%(value)s'.",
+    "'%(value)s' are not valid choices for this field.": "Pilihan tidak valid: '%(value)s'.",
 }
 
 

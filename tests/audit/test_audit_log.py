@@ -25,7 +25,8 @@ def test_create_update_delete_are_logged_with_values(ctx):
         db.session.commit()
     create, update, delete = _entries("room")
     assert (create.action, update.action, delete.action) == ("create", "update", "delete")
-    assert create.before is None and create.after["seats"] == 8 and create.after["name"] == "Ruang Rapat Kecil"
+    assert create.before is None
+    assert create.after["seats"] == 8 and create.after["name"] == "Ruang Rapat Kecil"
     assert update.before == {"seats": 8} and update.after == {"seats": 10}
     assert delete.before["seats"] == 10 and delete.after is None
     assert {e.actor_name for e in (create, update, delete)} == {"tester"}
