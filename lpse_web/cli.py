@@ -2,6 +2,7 @@
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from lpse_web.audit.recorder import acting_as
 from lpse_web.auth import services as accounts
@@ -16,6 +17,7 @@ from lpse_web.extensions import db
               type=click.Choice([r.value for r in Role]), help="Repeat for several roles.")
 @click.option("--password", envvar="LPSE_NEW_PASSWORD", prompt=True, hide_input=True,
               confirmation_prompt=True, help="Or set LPSE_NEW_PASSWORD.")
+@with_appcontext
 def create_user_command(email, name, roles, password):
     """Create an account (the first administrator, typically)."""
     from lpse_web.office.services import get_office
@@ -33,6 +35,7 @@ def create_user_command(email, name, roles, password):
 
 @click.command("seed-demo")
 @click.option("--reset", is_flag=True, help="Remove demo accounts first.")
+@with_appcontext
 def seed_demo_command(reset):
     """Fill the database with a believable demo office and print the demo logins."""
     from lpse_web.demo import DEMO_PASSWORD, seed_demo

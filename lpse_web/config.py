@@ -60,6 +60,10 @@ class Config:
     LOGIN_LIMIT_PER_ADDRESS = "20 per minute;100 per hour"
     LOGIN_LIMIT_PER_ACCOUNT = "5 per minute;20 per hour"
 
+    # Behind a reverse proxy: trust this many proxies' X-Forwarded-For/-Proto headers, so
+    # per-address rate limits and the audit log see the visitor's address.
+    PROXY_COUNT = int(os.environ.get("LPSE_PROXY_COUNT", "0"))
+
     # SMTP (optional). Without it mail stays in the outbox table.
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
 

@@ -80,3 +80,26 @@ def test_utc_timestamps_come_back_aware(app):
                                         ends_at=datetime(2026, 1, 2)))
             db.session.flush()
         db.session.rollback()
+
+
+def test_proxy_count_makes_the_visitor_address_visible(database_url):
+    from lpse_web import create_app
+    from tests.conftest import _test_config
+
+    config = _test_config(database_url)
+    config["PROXY_COUNT"] = 1
+    app = create_app(config)
+    seen = {}
+
+    @app.route("/_address")
+    def _address():
+        seen["address"] = request.remote_addr
+        return ""
+
+    from lpse_web.web.access import PUBLIC, allow
+
+    allow(PUBLIC)(app.view_functions["_address"])
+    app.test_client().get("/_address", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert seen["address"] == "203.0.113.7"
+    with app.app_context():
+        db.engine.dispose()
