@@ -42,6 +42,18 @@ def _postgres_database():
 DATABASES = [d.strip() for d in os.environ.get("LPSE_TEST_DBS", "sqlite,postgresql").split(",")]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """Compile the English catalogue as `make translations` does, so a bare pytest run
+    tests the same English pages."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    folder = Path(__file__).parent.parent / "lpse_web" / "translations" / "en" / "LC_MESSAGES"
+    with open(folder / "messages.po", "rb") as po, open(folder / "messages.mo", "wb") as mo:
+        write_mo(mo, read_po(po))
+
+
 @pytest.fixture(scope="session", params=DATABASES)
 def database_url(request, tmp_path_factory):
     """A migrated, empty database for the whole run."""

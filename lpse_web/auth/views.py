@@ -134,12 +134,28 @@ def two_factor():
     return render("auth/two_factor.html", block="form", status=status, form=form)
 
 
-def _enrolment(user: User):
+def _enrol(user: User, endpoint: str, on_success):
+    """The enrolment page: QR code and secret, then a code to prove the app is set up.
+    The secret waits in the session until a code confirms it. `on_success()` finishes
+    (signs in, or commits) and returns where to go after the recovery codes."""
     secret = session.get("enrol_secret")
     if not secret:
         secret = session["enrol_secret"] = totp.new_secret()
-    uri = totp.provisioning_uri(secret, user.email, f"LPSE Web {get_office().name}")
-    return secret, totp.qr_svg(uri)
+    form = EnrolForm()
+    if form.validate_on_submit():
+        codes = services.enable_two_factor(user, secret, form.code.data)
+        if codes:
+            session.pop("enrol_secret", None)
+            return render("auth/recovery_codes.html", codes=codes, next_url=on_success())
+        form.code.errors.append(_("Kode tidak cocok. Periksa jam ponsel Anda lalu coba lagi."))
+    qr = totp.qr_svg(totp.provisioning_uri(secret, user.email, f"LPSE Web {get_office().name}"))
+    return render("auth/enrol.html", block="form", status=422 if form.is_submitted() else 200,
+                  form=form, secret=secret, qr=qr, action=url_for(endpoint))
+
+
+def _commit_and_go_to_account() -> str:
+    db.session.commit()
+    return url_for("auth.account")
 
 
 @bp.route("/masuk/aktifkan-2fa", methods=["GET", "POST"])
@@ -152,18 +168,7 @@ def enrol_two_factor():
     if user is None or user.totp_enabled:
         flash(_("Silakan masuk kembali."), "warning")
         return redirect(url_for("auth.login"))
-    secret, qr = _enrolment(user)
-    form = EnrolForm()
-    if form.validate_on_submit():
-        codes = services.enable_two_factor(user, secret, form.code.data)
-        if codes:
-            session.pop("enrol_secret", None)
-            response = _finish_login(user)
-            return render("auth/recovery_codes.html", codes=codes, next_url=response.location)
-        form.code.errors.append(_("Kode tidak cocok. Periksa jam ponsel Anda lalu coba lagi."))
-    status = 422 if form.is_submitted() else 200
-    return render("auth/enrol.html", block="form", status=status, form=form, secret=secret, qr=qr,
-                  action=url_for("auth.enrol_two_factor"))
+    return _enrol(user, "auth.enrol_two_factor", lambda: _finish_login(user).location)
 
 
 @bp.route("/keluar", methods=["POST"])
@@ -247,19 +252,7 @@ def manage_two_factor():
     user = current_user._get_current_object()
     if user.totp_enabled:
         return redirect(url_for("auth.account"))
-    secret, qr = _enrolment(user)
-    form = EnrolForm()
-    if form.validate_on_submit():
-        codes = services.enable_two_factor(user, secret, form.code.data)
-        if codes:
-            session.pop("enrol_secret", None)
-            db.session.commit()
-            return render("auth/recovery_codes.html", codes=codes,
-                          next_url=url_for("auth.account"))
-        form.code.errors.append(_("Kode tidak cocok. Periksa jam ponsel Anda lalu coba lagi."))
-    status = 422 if form.is_submitted() else 200
-    return render("auth/enrol.html", block="form", status=status, form=form, secret=secret, qr=qr,
-                  action=url_for("auth.manage_two_factor"))
+    return _enrol(user, "auth.manage_two_factor", _commit_and_go_to_account)
 
 
 @bp.route("/akun/2fa/kode-pemulihan", methods=["POST"])

@@ -113,7 +113,7 @@ class AnnouncementForm(Form):
     title = StringField(_l("Judul"), validators=[DataRequired(), max_length(200), no_markup])
     body = TextAreaField(_l("Isi pengumuman"), validators=[max_length(2000), no_markup])
     starts = DateTimeLocalField(_l("Mulai"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
-    ends = DateTimeLocalField(_l("Selesai"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    ends = DateTimeLocalField(_l("Berakhir"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
 
     def validate_ends(self, field):
         if self.starts.data and field.data and field.data <= self.starts.data:

@@ -113,3 +113,7 @@ def test_english_is_switchable(client, make_user, login):
     client.post("/bahasa/en", data={"next": "/akun"})
     page = client.get("/akun").get_data(as_text=True)
     assert '<html lang="en">' in page
+    assert "My account" in page or "Account" in page
+    assert "Akun saya" not in page
+    client.post("/bahasa/id", data={"next": "/akun"})
+    assert "Akun saya" in client.get("/akun").get_data(as_text=True)
