@@ -91,7 +91,10 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_hooks(app: Flask) -> None:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from lpse_web.auth.roles import ROLE_LABELS, Role
+    from lpse_web.office.models import Office
     from lpse_web.office.services import active_announcements, get_office, zone_label
     from lpse_web.web.access import enforce_access
     from lpse_web.web.security import enforce_session_timeouts, set_security_headers
@@ -104,11 +107,18 @@ def _register_hooks(app: Flask) -> None:
     def layout_context():
         if request.endpoint == "static":
             return {}
-        office = get_office()
+        try:
+            office, announcements = get_office(), active_announcements()
+        except SQLAlchemyError:
+            # The database is failing (that may be why an error page is being drawn):
+            # draw the layout from defaults rather than fail a second time.
+            db.session.rollback()
+            office = Office(name="LPSE", timezone=app.config["LPSE_TIMEZONE"])
+            announcements = []
         return {
             "office": office,
             "office_zone_label": zone_label(office.timezone),
-            "announcements": active_announcements(),
+            "announcements": announcements,
             "csrf_token_value": generate_csrf(),
             "Role": Role,
             "ROLE_LABELS": ROLE_LABELS,
