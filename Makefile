@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 export FLASK_APP := wsgi
 
-.PHONY: run test setup setup-dev translations chromium lint clean
+.PHONY: run test setup setup-dev translations messages chromium lint clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,14 @@ setup-dev: $(VENV)/.dev translations
 # English catalogue (Indonesian is the source language of every message).
 translations: $(VENV)/.runtime
 	$(VENV)/bin/pybabel compile --use-fuzzy -d lpse_web/translations -D messages --statistics 2>&1 | tail -1
+
+# After changing user-facing text: extract it and merge into the English catalogue.
+# (--ignore-dirs: Babel skips folders starting with "_" by default, like templates/_macros.)
+messages: $(VENV)/.runtime
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs '.*' --no-location \
+	  --sort-output -o lpse_web/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i lpse_web/translations/messages.pot -d lpse_web/translations \
+	  -l en --no-fuzzy-matching
 
 run: setup
 	$(VENV)/bin/flask db upgrade

@@ -43,9 +43,9 @@ def _code_account_key():
 
 
 def _failed(response) -> bool:
-    """Only failed attempts count against the limits: a successful step redirects.
-    (An office's visitors may all share one address; their good logins must not lock it.)"""
-    return response.status_code not in (302, 303)
+    """Only failed attempts (422, 400) count against the limits. An office's visitors may
+    all share one address: their good sign-ins must not lock it."""
+    return response.status_code >= 400
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -58,12 +58,22 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def _fresh_session() -> None:
+    """Start a new session (no fixation), keeping only the visitor's language choice and
+    the messages waiting to be shown."""
+    kept = {key: session[key] for key in ("lang", "_flashes") if key in session}
+    session.clear()
+    session.update(kept)
+
+
 def _finish_login(user: User):
     next_url = session.get("pending_next")
-    session.clear()  # a fresh session: nothing from before sign-in survives
+    _fresh_session()
     login_user(user)
     now = utcnow()
     session["login_at"] = session["last_seen"] = now.timestamp()
+    if session.get("lang") in current_app.config["LANGUAGES"]:
+        user.locale = session["lang"]  # chosen on the sign-in page: the user's choice now
     session["lang"] = user.locale
     user.last_login_at = now
     db.session.commit()
@@ -98,7 +108,7 @@ def login():
             form.password.errors.append(_("E-mail atau kata sandi salah."))
         else:
             next_url = _safe_next(request.args.get("next"))
-            session.clear()
+            _fresh_session()
             if not user.totp_enabled and not user.is_staff:
                 session["pending_next"] = next_url
                 return _finish_login(user)

@@ -10,8 +10,11 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays as holidays_lib
+from flask_babel import lazy_gettext as _l  # lazy: evaluated when shown, no request needed here
 
-WEEKDAY_NAMES = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+WEEKDAY_NAMES = (_l("Senin"), _l("Selasa"), _l("Rabu"), _l("Kamis"), _l("Jumat"), _l("Sabtu"),
+                 _l("Minggu"))
+OUTSIDE_SERVICE_DAYS = _l("Di luar hari layanan")
 
 # DOMAIN.md, from 002_4c8a922e36bb6a70.txt (NTT): Mon-Thu 08.00-12.00 and 13.00-16.00,
 # Fri 08.00-11.30 and 13.00-16.00 (the longer Friday-prayer break); weekend closed.
@@ -49,7 +52,7 @@ class ServiceCalendar:
             if name:
                 return name
         if not self.hours.get(day.weekday()):
-            return "Di luar hari layanan"
+            return OUTSIDE_SERVICE_DAYS
         return None
 
     def open_intervals(self, day: date) -> list[tuple[datetime, datetime]]:

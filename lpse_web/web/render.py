@@ -25,3 +25,17 @@ def render(template: str, block: str | None = None, status: int = 200, trigger: 
     if trigger:
         response.headers["HX-Trigger"] = trigger
     return response
+
+
+def htmx_redirects(response):
+    """after_request: a redirect answering an htmx request becomes HX-Redirect.
+
+    The browser would follow a 302 inside the XHR and htmx would swap the next page
+    into the form; HX-Redirect makes htmx load it as a whole page instead."""
+    if getattr(request, "htmx", None) and response.status_code in (301, 302, 303, 307, 308):
+        location = response.headers["Location"]
+        response.status_code = 204
+        response.headers["HX-Redirect"] = location
+        del response.headers["Location"]
+        response.set_data(b"")
+    return response

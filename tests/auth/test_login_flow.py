@@ -75,3 +75,25 @@ def test_wrong_password_is_a_clear_422(client, make_user):
     response = client.post("/masuk", data={"email": vendor.email, "password": "Salah#Sandi123"})
     assert response.status_code == 422
     assert "E-mail atau kata sandi salah." in response.get_data(as_text=True)
+
+
+def test_htmx_sign_in_redirects_the_whole_page(client, make_user):
+    staff = make_user(Role.VERIFIKATOR)
+    response = client.post("/masuk", data={"email": staff.email, "password": PASSWORD},
+                           headers={"HX-Request": "true"})
+    # Not a 302 that htmx would follow and swap into the form: a full-page redirect.
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"].endswith("/masuk/kode")
+
+
+def test_messages_and_language_survive_the_new_session(app, client, make_user):
+    client.post("/bahasa/en", data={"next": "/masuk"})
+    response = client.post("/daftar", data={
+        "name": "Petrus Tefa", "company": "CV Rote Sejahtera", "npwp": "012345678901000",
+        "email": "petrus@rote.co.id", "phone": "081234567890",
+        "new_password": "Tenun ikat 4ever.", "confirm": "Tenun ikat 4ever."}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert '<html lang="en">' in page
+    assert "Registration successful" in page or "Welcome" in page
+    with app.app_context():
+        assert User.by_email("petrus@rote.co.id").locale == "en"

@@ -1,0 +1,234 @@
+"""End-to-end fixtures: the real app under gunicorn, driven by headless Chromium.
+
+These tests use none of the fixtures of tests/conftest.py (they are parametrized over two
+databases; the browser tests run once, on a fresh SQLite file). The server is a separate
+process started once per session: `flask db upgrade`, `flask seed-demo`, then gunicorn with
+two workers on a free port. Every page collects its console: a Content-Security-Policy
+violation or a JavaScript error fails the test. A failing test leaves a screenshot in
+tests/e2e/screenshots/ (git-ignored) and the tail of the server's log in its report."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+# The venv's bin/ (flask, gunicorn): the project's .venv, else the one running pytest.
+_VENV_BIN = ROOT / ".venv" / "bin"
+BIN = _VENV_BIN if (_VENV_BIN / "gunicorn").exists() else Path(sys.executable).parent
+CHROMIUM = os.environ.get("LPSE_E2E_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+FAILURE_SCREENSHOTS = Path(__file__).parent / "screenshots"  # git-ignored
+README_SCREENSHOTS = ROOT / "docs" / "screenshots"  # committed, shown in the README
+VIEWPORT = {"width": 1280, "height": 800}
+STARTUP_SECONDS = 30
+
+SERVER_LOG = pytest.StashKey[Path]()
+REPORT = pytest.StashKey[dict]()
+
+
+@dataclass
+class LiveServer:
+    url: str
+    log: Path
+    database: Path
+
+    def log_tail(self, lines: int = 60) -> str:
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _flask(env: dict, *args: str) -> None:
+    result = subprocess.run([str(BIN / "flask"), *args], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=120, check=False)
+    if result.returncode != 0:
+        pytest.fail(f"flask {' '.join(args)} failed ({result.returncode}):\n"
+                    f"{result.stdout}\n{result.stderr}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, request) -> Iterator[LiveServer]:
+    """The real app in its own processes, on a fresh migrated and seeded SQLite database."""
+    # Flask puts the instance folder next to the package and no setting moves it; an
+    # instance/config.py there would override DATABASE_URL and point us at real data.
+    if (ROOT / "instance" / "config.py").exists():
+        pytest.fail(f"{ROOT / 'instance' / 'config.py'} exists and would override the e2e "
+                    "database; move it away to run the end-to-end tests.", pytrace=False)
+    base = tmp_path_factory.mktemp("e2e")
+    database = base / "e2e.db"
+    log = base / "server.log"
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "SECRET_KEY": "e2e-secret-key-not-for-production",
+        "LPSE_RATELIMIT": "0",
+        "FLASK_APP": "wsgi",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("LPSE_HTTPS", None)  # plain http on 127.0.0.1: a Secure cookie would never come back
+    _flask(env, "db", "upgrade")
+    _flask(env, "seed-demo")
+
+    with log.open("w") as log_file:
+        server = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
+             "--access-logfile", "-", "--error-logfile", "-", "--log-level", "info",
+             "--capture-output", "--no-control-socket", "wsgi:app"],
+            cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+    live = LiveServer(url=f"http://127.0.0.1:{port}", log=log, database=database)
+    request.config.stash[SERVER_LOG] = log
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not _answers(live.url + "/sehat"):
+            if server.poll() is not None:
+                pytest.fail(f"gunicorn exited with {server.returncode}:\n{live.log_tail()}",
+                            pytrace=False)
+            if time.monotonic() > deadline:
+                pytest.fail(f"gunicorn did not answer in {STARTUP_SECONDS} s:\n{live.log_tail()}",
+                            pytrace=False)
+            time.sleep(0.2)
+        yield live
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                              args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@dataclass
+class ConsoleProblems:
+    """What a page said that a clean page never says."""
+
+    csp: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        text = message.text
+        if "Content Security Policy" in text or text.startswith("CSP violation"):
+            self.csp.append(text)
+        elif message.type == "error" and not text.startswith("Failed to load resource"):
+            # A refused status (403, 422) is logged by Chromium as "Failed to load resource":
+            # the tests check statuses themselves; anything else at error level is a bug.
+            self.errors.append(text)
+
+    def on_page_error(self, error) -> None:
+        self.errors.append(f"uncaught: {error}")
+
+    def summary(self) -> str:
+        return "\n".join([*(f"CSP: {t}" for t in self.csp), *(f"JS: {t}" for t in self.errors)])
+
+
+# Every CSP violation also reaches the console with its directive and source, so the
+# failure says what was blocked and where (Chromium's own message does not always).
+_CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " blocked " + e.blockedURI
+                + " at " + e.sourceFile + ":" + e.lineNumber);
+});
+"""
+
+
+@pytest.fixture
+def context(browser, live_server) -> Iterator[BrowserContext]:
+    ctx = browser.new_context(base_url=live_server.url, viewport=VIEWPORT, locale="id-ID",
+                              timezone_id="Asia/Makassar")
+    ctx.set_default_timeout(10_000)
+    ctx.add_init_script(_CSP_LISTENER)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+@pytest.fixture
+def new_page(context, request):
+    """Open a page in this test's browser context (cookies shared); each one is watched."""
+    problems = ConsoleProblems()
+    pages: list[Page] = []
+
+    def open_page() -> Page:
+        page = context.new_page()
+        page.on("console", problems.on_console)
+        page.on("pageerror", problems.on_page_error)
+        pages.append(page)
+        return page
+
+    yield open_page
+
+    report = request.node.stash.get(REPORT, {})
+    call = report.get("call")
+    if call is not None and call.failed:
+        FAILURE_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for i, page in enumerate(pages):
+            if not page.is_closed():
+                page.screenshot(path=FAILURE_SCREENSHOTS / f"{request.node.name}-{i}.png",
+                                full_page=True)
+    if problems.csp or problems.errors:
+        if call is not None and call.failed:  # already failing: say it, do not add an error
+            print(f"the browser console reported problems:\n{problems.summary()}")
+        else:
+            pytest.fail(f"the browser console reported problems:\n{problems.summary()}",
+                        pytrace=False)
+
+
+@pytest.fixture
+def page(new_page) -> Page:
+    return new_page()
+
+
+@pytest.fixture(scope="session")
+def readme_screenshots() -> Path:
+    README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return README_SCREENSHOTS
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    item.stash.setdefault(REPORT, {})[report.when] = report
+    if report.failed:
+        log = item.config.stash.get(SERVER_LOG, None)
+        if log is not None and log.exists():
+            tail = "\n".join(log.read_text(errors="replace").splitlines()[-60:])
+            report.sections.append(("server log (last 60 lines)", tail))
+    return report
