@@ -3,7 +3,7 @@
 import os
 from pathlib import Path
 
-from flask import Flask, g, request, session
+from flask import Flask, request, session
 from flask_babel import format_date, format_datetime
 from flask_wtf.csrf import generate_csrf
 
@@ -136,7 +136,3 @@ def _register_hooks(app: Flask) -> None:
     def local_date(value, format="medium"):
         """A calendar date in the user's language (Senin, 23 November 2026)."""
         return format_date(value, format) if value else ""
-
-    @app.teardown_request
-    def _forget_request_state(exc):
-        g.pop("signed_in", None)

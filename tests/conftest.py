@@ -92,7 +92,8 @@ class CSRFClient(FlaskClient):
     def post(self, *args, csrf=True, **kwargs):
         if csrf:
             headers = dict(kwargs.pop("headers", None) or {})
-            headers.setdefault("X-CSRFToken", self.csrf_token())
+            if "X-CSRFToken" not in headers:
+                headers["X-CSRFToken"] = self.csrf_token()
             kwargs["headers"] = headers
         return super().post(*args, **kwargs)
 

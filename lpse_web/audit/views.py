@@ -10,6 +10,7 @@ from lpse_web.auth.roles import Role
 from lpse_web.extensions import db
 from lpse_web.office.services import load_calendar
 from lpse_web.web.access import allow
+from lpse_web.web.forms import clean_arg
 from lpse_web.web.pagination import paginate
 from lpse_web.web.render import render
 
@@ -17,19 +18,21 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 
 def _parse_day(value):
+    """A filter date, or None for anything that is not a plausible date."""
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(clean_arg(value, 10)) if value else None
     except ValueError:
         return None
+    return day if day and 1900 <= day.year <= 9000 else None
 
 
 @bp.route("")
 @allow(Role.ADMIN, Role.MANAGER)
 def index():
     args = request.args
-    table = (args.get("tabel") or "").strip()[:64]
-    actor = (args.get("oleh") or "").strip()[:120]
-    record = (args.get("id") or "").strip()[:64]
+    table = clean_arg(args.get("tabel"), 64)
+    actor = clean_arg(args.get("oleh"), 120)
+    record = clean_arg(args.get("id"), 64)
     start, end = _parse_day(args.get("dari")), _parse_day(args.get("sampai"))
     zone = load_calendar().zone
     query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
@@ -47,4 +50,5 @@ def index():
     tables = db.session.scalars(select(AuditEntry.table_name).distinct().order_by(AuditEntry.table_name))
     return render("audit/index.html", block="results", page=page, tables=list(tables), zone=zone,
                   filters={"tabel": table, "oleh": actor, "id": record,
-                           "dari": args.get("dari", ""), "sampai": args.get("sampai", "")})
+                           "dari": start.isoformat() if start else "",
+                           "sampai": end.isoformat() if end else ""})

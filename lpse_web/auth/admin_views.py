@@ -10,6 +10,7 @@ from lpse_web.auth.models import User, UserRole
 from lpse_web.auth.roles import ROLE_LABELS, Role
 from lpse_web.extensions import db
 from lpse_web.web.access import allow
+from lpse_web.web.forms import clean_arg, prefill
 from lpse_web.web.pagination import paginate
 from lpse_web.web.render import render
 
@@ -23,8 +24,8 @@ def _get_user(user_id: int) -> User:
 @bp.route("")
 @allow(Role.ADMIN)
 def index():
-    q = (request.args.get("q") or "").strip()[:100]
-    role = request.args.get("peran") or ""
+    q = clean_arg(request.args.get("q"))
+    role = clean_arg(request.args.get("peran"), 20)
     query = select(User).order_by(User.name)
     if q:
         like = f"%{q.lower()}%"
@@ -45,7 +46,7 @@ def create():
         if services.email_taken(form.email.data):
             form.email.errors.append(_("E-mail ini sudah dipakai akun lain."))
         else:
-            password = services.temporary_password()
+            password = services.temporary_password()  # shown once below, never stored
             user = services.create_user(
                 email=form.email.data, name=form.name.data, password=password,
                 roles=form.roles.data, must_change_password=True,
@@ -61,7 +62,7 @@ def create():
 @allow(Role.ADMIN)
 def edit(user_id):
     user = _get_user(user_id)
-    form = UserForm(obj=user)
+    form = UserForm(obj=prefill(user))
     if request.method == "GET":
         form.roles.data = [r.value for r in user.roles if r != Role.VENDOR]
     if form.validate_on_submit():

@@ -28,13 +28,19 @@ def _local_to_utc(naive: datetime) -> datetime:
 def index():
     form = AnnouncementForm()
     if form.validate_on_submit():
-        db.session.add(Announcement(
-            kind=form.kind.data, title=form.title.data.strip(), body=(form.body.data or "").strip(),
-            starts_at=_local_to_utc(form.starts.data), ends_at=_local_to_utc(form.ends.data),
-            created_by_id=current_user.id))
-        db.session.commit()
-        flash(_("Pengumuman diterbitkan."), "success")
-        return redirect(url_for("announcements.index"), 303)
+        title, starts_at = form.title.data.strip(), _local_to_utc(form.starts.data)
+        duplicate = select(Announcement.id).where(Announcement.title == title,
+                                                  Announcement.starts_at == starts_at)
+        if db.session.scalar(duplicate):  # a double click, most likely
+            form.title.errors.append(_("Pengumuman ini sudah diterbitkan."))
+        else:
+            db.session.add(Announcement(
+                kind=form.kind.data, title=title, body=(form.body.data or "").strip(),
+                starts_at=starts_at, ends_at=_local_to_utc(form.ends.data),
+                created_by_id=current_user.id))
+            db.session.commit()
+            flash(_("Pengumuman diterbitkan."), "success")
+            return redirect(url_for("announcements.index"), 303)
     rows = db.session.scalars(select(Announcement).order_by(Announcement.starts_at.desc()).limit(50))
     return render("office/announcements.html", block="form" if form.is_submitted() else None,
                   status=422 if form.is_submitted() else 200, form=form,

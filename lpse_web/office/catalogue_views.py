@@ -9,7 +9,7 @@ from lpse_web.extensions import db
 from lpse_web.office.forms import ROOM_KIND_LABELS, CounterForm, RoomForm
 from lpse_web.office.models import Counter, CounterService, Room
 from lpse_web.web.access import allow
-from lpse_web.web.forms import choices
+from lpse_web.web.forms import choices, prefill
 from lpse_web.web.render import render
 
 bp = Blueprint("catalogue", __name__, url_prefix="/admin")
@@ -32,7 +32,7 @@ def _name_taken(model, name, except_id=None) -> bool:
 @allow(Role.ADMIN)
 def counters(counter_id=None):
     counter = db.get_or_404(Counter, counter_id) if counter_id else None
-    form = CounterForm(obj=counter)
+    form = CounterForm(obj=prefill(counter))
     form.services.choices = _service_choices()
     if counter is not None and not form.is_submitted():
         form.services.data = [s.id for s in counter.services]
@@ -43,7 +43,7 @@ def counters(counter_id=None):
             target = counter or Counter()
             target.name = form.name.data.strip()
             target.active = form.active.data
-            target.services = [db.session.get(CounterService, i) for i in form.services.data]
+            target.services = [db.session.get(CounterService, i) for i in form.services.data or []]
             db.session.add(target)
             db.session.commit()
             flash(_("Loket %(name)s disimpan.", name=target.name), "success")
@@ -59,7 +59,7 @@ def counters(counter_id=None):
 @allow(Role.ADMIN)
 def rooms(room_id=None):
     room = db.get_or_404(Room, room_id) if room_id else None
-    form = RoomForm(obj=room)
+    form = RoomForm(obj=prefill(room))
     if form.validate_on_submit():
         if _name_taken(Room, form.name.data, room_id):
             form.name.errors.append(_("Nama ruang sudah dipakai."))

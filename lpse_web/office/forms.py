@@ -89,6 +89,10 @@ for _weekday, _name in enumerate(WEEKDAY_NAMES):
 
 class ClosureForm(Form):
     day = DateField(_l("Tanggal"), validators=[InputRequired()])
+
+    def validate_day(self, field):
+        if field.data and not 2000 <= field.data.year <= 2100:
+            raise ValidationError(_l("Tanggal di luar rentang yang wajar (tahun 2000-2100)."))
     reason = StringField(_l("Alasan"), validators=[DataRequired(), max_length(200), no_markup])
 
 
@@ -115,7 +119,13 @@ class AnnouncementForm(Form):
     starts = DateTimeLocalField(_l("Mulai"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
     ends = DateTimeLocalField(_l("Berakhir"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
 
+    def validate_starts(self, field):
+        if field.data and not 2000 <= field.data.year <= 2100:
+            raise ValidationError(_l("Tanggal di luar rentang yang wajar (tahun 2000-2100)."))
+
     def validate_ends(self, field):
+        if field.data and not 2000 <= field.data.year <= 2100:
+            raise ValidationError(_l("Tanggal di luar rentang yang wajar (tahun 2000-2100)."))
         if self.starts.data and field.data and field.data <= self.starts.data:
             raise ValidationError(_l("Waktu selesai harus setelah waktu mulai."))
 

@@ -3,6 +3,7 @@
 from flask import current_app
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from lpse_web.extensions import db
@@ -14,6 +15,9 @@ def _messages():
         400: (_("Permintaan tidak valid"), _("Permintaan tidak dapat diproses.")),
         403: (_("Akses ditolak"), _("Anda tidak memiliki hak untuk membuka halaman ini.")),
         404: (_("Halaman tidak ditemukan"), _("Alamat yang Anda buka tidak ada.")),
+        409: (_("Data bentrok"),
+              _("Data yang sama baru saja disimpan oleh permintaan lain. Muat ulang halaman "
+                "untuk melihat keadaan terbaru.")),
         405: (_("Metode tidak diizinkan"), _("Permintaan ini tidak didukung oleh alamat tersebut.")),
         413: (_("Berkas terlalu besar"), _("Ukuran data yang dikirim melebihi batas.")),
         422: (_("Data tidak valid"), _("Periksa kembali isian Anda.")),
@@ -43,6 +47,14 @@ def _handle_csrf(error: CSRFError):
                              "Muat ulang halaman lalu kirim kembali."))
 
 
+def _handle_conflict(error: IntegrityError):
+    """A database rule refused the change (two requests raced past a check): nothing was
+    stored; say so instead of failing. Modules that expect a conflict answer it themselves."""
+    db.session.rollback()
+    current_app.logger.warning("integrity conflict: %s", error.orig)
+    return error_page(409)
+
+
 def _handle_unexpected(error: Exception):
     # Whatever failed, the transaction is rolled back: nothing half-written is kept.
     db.session.rollback()
@@ -54,6 +66,7 @@ def _handle_unexpected(error: Exception):
 
 def init_app(app):
     app.register_error_handler(CSRFError, _handle_csrf)
+    app.register_error_handler(IntegrityError, _handle_conflict)
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(InternalServerError, _handle_unexpected)
     app.register_error_handler(Exception, _handle_unexpected)

@@ -3,6 +3,7 @@ and small validators every module shares."""
 
 import re
 
+from flask import request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -27,7 +28,14 @@ _WTFORMS_ID = {
     "Invalid choice(s): one or more data inputs could not be coerced.": "Pilihan tidak valid.",
     "'%(value)s' is not a valid choice for this field.": "Pilihan tidak valid: '%(value)s'.",
     "'%(value)s' are not valid choices for this field.": "Pilihan tidak valid: '%(value)s'.",
+    "Number must be at least %(min)s.": "Angka minimal %(min)s.",
+    "Number must be at most %(max)s.": "Angka maksimal %(max)s.",
+    "Number must be between %(min)s and %(max)s.": "Angka harus antara %(min)s dan %(max)s.",
 }
+
+# Control characters (NUL above all) have no place in typed text: PostgreSQL refuses NUL
+# outright and they hide text from people reading it. Tab and line breaks are allowed.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class _Translations:
@@ -42,9 +50,20 @@ class _Translations:
 
 
 class Form(FlaskForm):
+    """Every form of the app: WTForms messages in the user's language, and no control
+    characters in any text field (checked here once, not per field)."""
+
     class Meta:
         def get_translations(self, form):
             return _Translations()
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.data, str) and CONTROL_CHARACTERS.search(field.data):
+                field.errors = [*field.errors, _l("Tidak boleh memuat karakter kontrol.")]
+                ok = False
+        return ok
 
 
 def max_length(n: int):
@@ -63,3 +82,15 @@ def no_markup(form, field):
 def choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms 3.3 choice objects."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def clean_arg(value: str | None, max_length: int = 100) -> str:
+    """A query-string value made safe to search with: trimmed, bounded, no control characters."""
+    return CONTROL_CHARACTERS.sub("", (value or "").strip())[:max_length]
+
+
+def prefill(obj):
+    """The record to pre-fill an edit form with: only when showing the form. On a POST the
+    submitted data is the whole truth (WTForms would keep the record's value for a field
+    missing from the request)."""
+    return obj if request.method == "GET" else None

@@ -1,6 +1,6 @@
 """Security defaults applied to every response, and the staff session timeouts."""
 
-from flask import current_app, flash, g, request, session
+from flask import current_app, flash, request, session
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
@@ -30,8 +30,9 @@ def set_security_headers(response):
     headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
     if current_app.config.get("SESSION_COOKIE_SECURE"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    # Pages of a signed-in user are never kept by a shared counter PC's browser cache.
-    if getattr(g, "signed_in", False) or current_user.is_authenticated:
+    # Nothing but static files is kept by a browser cache: pages of a signed-in user on a
+    # shared counter PC, and pages on the way in (the TOTP secret on the enrolment page).
+    if request.endpoint != "static":
         headers["Cache-Control"] = "no-store"
     return response
 
@@ -40,7 +41,6 @@ def enforce_session_timeouts():
     """Idle and absolute timeouts (RELIABILITY.md): staff 30 min idle / 12 h, vendors 7 days."""
     if request.endpoint == "static" or not current_user.is_authenticated:
         return None
-    g.signed_in = True
     now = utcnow().timestamp()
     config = current_app.config
     started = session.get("login_at", 0)

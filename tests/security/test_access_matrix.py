@@ -1,0 +1,191 @@
+"""The role x route matrix (RELIABILITY.md "Tests that prove it").
+
+POLICY is the reviewed list of who may use each endpoint. A route added without an
+entry fails `test_every_endpoint_has_a_reviewed_policy`, and so does a view whose
+@allow(...) differs from its entry. Then every (rule, method) is requested by an
+anonymous visitor and by one user of each of the nine roles, signed in through the real
+login flow: anonymous -> 302 to the login page, a role without permission -> 403 (and
+nothing written), a permitted role -> the page itself."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from lpse_web.auth.roles import Role
+from lpse_web.web.access import PUBLIC, SIGNED_IN, STAFF, policy_of
+from tests.security.conftest import (
+    is_login_redirect,
+    login_redirect_next,
+    post,
+    routes,
+    row_counts,
+    token_of,
+    url_of,
+)
+
+ANONYMOUS = "anonymous"
+ADMIN_ONLY = frozenset({Role.ADMIN})
+
+# endpoint -> audience: PUBLIC, SIGNED_IN, STAFF, or a set of roles.
+POLICY = {
+    "web.home": PUBLIC,
+    "web.health": PUBLIC,
+    "office.calendar": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.two_factor": PUBLIC,  # the view itself requires a pending password step
+    "auth.enrol_two_factor": PUBLIC,  # idem
+    "auth.logout": PUBLIC,
+    "auth.register": PUBLIC,
+    "auth.set_language": PUBLIC,
+    "auth.account": SIGNED_IN,
+    "auth.change_password": SIGNED_IN,
+    "auth.manage_two_factor": SIGNED_IN,
+    "auth.new_recovery_codes": SIGNED_IN,
+    "auth.disable_two_factor": SIGNED_IN,
+    "users.index": ADMIN_ONLY,
+    "users.create": ADMIN_ONLY,
+    "users.edit": ADMIN_ONLY,
+    "users.reset_password": ADMIN_ONLY,
+    "users.reset_two_factor": ADMIN_ONLY,
+    "office.settings": ADMIN_ONLY,
+    "office.hours": ADMIN_ONLY,
+    "office.add_closure": ADMIN_ONLY,
+    "office.remove_closure": ADMIN_ONLY,
+    "catalogue.counters": ADMIN_ONLY,
+    "catalogue.rooms": ADMIN_ONLY,
+    "announcements.index": STAFF,
+    "announcements.end": STAFF,
+    "audit.index": frozenset({Role.ADMIN, Role.MANAGER}),
+}
+
+EVERYONE = frozenset({ANONYMOUS, *Role})
+# Public views that send the visitor to the login page themselves (without ?next=, unlike
+# the guard): endpoint -> who gets that answer.
+SENDS_TO_LOGIN = {
+    "web.home": {ANONYMOUS},  # an anonymous visitor's home page is the login page
+    "auth.two_factor": EVERYONE,  # no password step pending: sign in again
+    "auth.enrol_two_factor": EVERYONE,
+    "auth.logout": EVERYONE,  # 303 to the login page once signed out
+}
+PERMITTED_STATUSES = {200, 302, 303, 422}
+
+
+def as_policy(audience) -> frozenset:
+    return frozenset({audience}) if isinstance(audience, str) else frozenset(audience)
+
+
+def may_use(audience, who) -> bool:
+    """The expected answer, worked out from POLICY alone (not from the guard's code)."""
+    if audience == PUBLIC:
+        return True
+    if who == ANONYMOUS:
+        return False
+    if audience == SIGNED_IN:
+        return True
+    if audience == STAFF:
+        return who != Role.VENDOR
+    return who in audience
+
+
+def policy_problems(app) -> list[str]:
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - {"static"}
+    problems = [f"{e}: route without an entry in POLICY" for e in sorted(endpoints - POLICY.keys())]
+    problems += [f"{e}: POLICY entry for a route that no longer exists"
+                 for e in sorted(POLICY.keys() - endpoints)]
+    with app.app_context():
+        for endpoint in sorted(endpoints & POLICY.keys()):
+            declared = policy_of(endpoint)
+            if declared != as_policy(POLICY[endpoint]):
+                problems.append(f"{endpoint}: view declares {declared}, POLICY says {POLICY[endpoint]}")
+    return problems
+
+
+def requests_to_make(app):
+    """Every (rule, method) pair; signing out comes last so the session lasts the run."""
+    pairs = [(rule, method) for method in ("GET", "POST") for rule in routes(app, method)]
+    return sorted(pairs, key=lambda pair: pair[0].endpoint == "auth.logout")
+
+
+def test_every_endpoint_has_a_reviewed_policy(app):
+    assert policy_problems(app) == []
+    with app.app_context():
+        assert policy_of("static") == {PUBLIC}  # the login page needs its stylesheet
+
+
+def test_a_route_without_policy_is_refused_and_fails_the_policy_check(app, signed_in):
+    app.add_url_rule("/rahasia", "undeclared", lambda: "isi-rahasia-42")
+    assert "undeclared: route without an entry in POLICY" in policy_problems(app)
+    anonymous = app.test_client()
+    response = anonymous.get("/rahasia")
+    assert response.status_code == 403  # refused outright, not even a login page
+    admin, _ = signed_in(Role.ADMIN)
+    response = admin.get("/rahasia")
+    assert response.status_code == 403 and "isi-rahasia-42" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("who", [ANONYMOUS, *Role], ids=str)
+def test_role_route_matrix(app, sample, signed_in, who):
+    if who == ANONYMOUS:
+        client = app.test_client()
+    else:
+        client, _ = signed_in(who)
+    token = token_of(client)
+    failures = []
+    for rule, method in requests_to_make(app):
+        url = url_of(rule, sample.args())
+        audience = POLICY[rule.endpoint]
+        before = row_counts(app) if method == "POST" else None
+        response = client.get(url) if method == "GET" else post(client, url, token)
+        status, label = response.status_code, f"{method} {url} ({rule.endpoint})"
+        if not may_use(audience, who):
+            if who == ANONYMOUS:
+                expected_next = url if method == "GET" else ""
+                if status != 302 or login_redirect_next(response) != expected_next:
+                    failures.append(f"{label}: {status} {response.location}, "
+                                    f"expected 302 to the login page (next={expected_next!r})")
+            elif status != 403:
+                failures.append(f"{label}: {status}, expected 403")
+            if before is not None and row_counts(app) != before:
+                failures.append(f"{label}: a refused request changed the database")
+        elif status not in PERMITTED_STATUSES:
+            failures.append(f"{label}: {status}, expected the page itself {sorted(PERMITTED_STATUSES)}")
+        elif is_login_redirect(response) and not (
+                who in SENDS_TO_LOGIN.get(rule.endpoint, ()) and login_redirect_next(response) == ""):
+            failures.append(f"{label}: permitted, but sent to the login page ({response.location})")
+    if failures:
+        pytest.fail(f"as {who}:\n" + "\n".join(failures), pytrace=False)
+
+
+def staff_only_rules(app):
+    return [(rule, method) for rule, method in requests_to_make(app)
+            if POLICY[rule.endpoint] not in (PUBLIC, SIGNED_IN)]
+
+
+def test_vendor_gets_403_on_every_staff_page(app, sample, signed_in):
+    client, _ = signed_in(Role.VENDOR)
+    token = token_of(client)
+    rules = staff_only_rules(app)
+    assert len(rules) >= 15  # users, office, counters, rooms, announcements, audit
+    for rule, method in rules:
+        url = url_of(rule, sample.args())
+        for headers in ({}, {"HX-Request": "true"}):
+            if method == "GET":
+                response = client.get(url, headers=headers)
+            else:
+                response = post(client, url, token, headers=headers)
+            assert response.status_code == 403, (method, url, headers, response.status_code)
+            if not headers:
+                assert "Akses ditolak" in response.get_data(as_text=True)
+
+
+def test_anonymous_htmx_request_is_told_to_reload_the_login_page(app, sample):
+    client = app.test_client()
+    for rule in routes(app, "GET"):
+        if POLICY[rule.endpoint] == PUBLIC:
+            continue
+        url = url_of(rule, sample.args())
+        response = client.get(url, headers={"HX-Request": "true"})
+        # htmx would swap a followed 302 (the whole login page) into a panel.
+        assert response.status_code == 204, (url, response.status_code)
+        target = urlsplit(response.headers["HX-Redirect"])
+        assert (target.path, parse_qs(target.query)["next"]) == ("/masuk", [url])

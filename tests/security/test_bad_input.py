@@ -1,0 +1,323 @@
+"""Bad input to every form: empty, 10,000 characters, wrong types, out-of-range values,
+hostile HTML and NUL bytes. Never a 5xx; invalid input answers 422 with field errors in
+Indonesian (also for htmx, as a fragment); the hostile string only ever comes back
+escaped; nothing is written (row counts of every table, the audit log included)."""
+
+import html
+import itertools
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from markupsafe import escape
+
+from lpse_web.auth.roles import Role
+from tests.factories import PASSWORD
+from tests.security.conftest import HOSTILE, post, row_counts, token_of
+
+NEW_PASSWORD = "Teluk#Kupang-8841"
+SOON = (date.today() + timedelta(days=90)).isoformat()
+LONG = 10_000
+
+FIELD_ERROR = re.compile(r'<small class="field-error"[^>]*>(.*?)</small>', re.S)
+# WTForms' own (English) messages, and words any Indonesian message of this app uses.
+ENGLISH = re.compile(r"\b(this|the|field|is|not|must|choices?|number|between|value|required|could|"
+                     r"invalid|coerced|least|most)\b", re.I)
+INDONESIAN = re.compile(r"\b(wajib|tidak|harus|maksimal|minimal|pilih|pilihan|salah|kode|sandi|"
+                        r"tanggal|waktu|nomor|isian|sudah|format|npwp|nip|kedua|boleh)\b", re.I)
+
+
+@dataclass
+class FormSpec:
+    name: str
+    who: str  # anonymous | pending_totp | pending_enrol | vendor | admin
+    path: str  # may name {user_id}, {counter_id}, {room_id}
+    valid: dict
+    text: tuple[str, ...]  # free-text fields: long, hostile and NUL values go here
+    wrong: dict  # letters in numbers and dates, choices that do not exist
+    wrong_message: str  # an Indonesian message the wrong values must produce
+    numbers: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    out_of_range: dict = field(default_factory=dict)
+    echoes: bool = True  # a text field shows the submitted value again
+    empty_is_valid: bool = False
+    unique: tuple[str, ...] = ()  # made distinct per submission: one accepted by mistake
+    #                               must not make the next one fail for another reason
+
+
+USER = {"name": "Maria Goreti", "email": "maria@example.test", "nip": "198701012010012001",
+        "phone": "0812 3456 7890", "roles": "verifikator", "active": "y"}
+USER_WRONG = {"roles": ["superuser", "vendor"], "nip": "abcdefghijklmnopqr"}
+ROOM = {"name": "Ruang Rapat Sabu", "kind": "meeting", "seats": "12", "computers": "0",
+        "equipment": "Papan tulis", "active": "y"}
+ROOM_WRONG = {"seats": "banyak", "computers": "1.5", "kind": "kastil"}
+ROOM_OUT_OF_RANGE = {"seats": "-1", "computers": "501"}
+
+FORMS = [
+    FormSpec("login", "anonymous", "/masuk", {"email": "penyedia@example.test", "password": PASSWORD},
+             text=("email", "password"), wrong={"email": "bukan-email"},
+             wrong_message="Alamat e-mail tidak valid."),
+    FormSpec("register", "anonymous", "/daftar",
+             {"name": "Yohanes Bria", "company": "CV Sabana Sumba", "npwp": "01.234.567.8-901.000",
+              "email": "yohanes@example.test", "phone": "0812 3456 7890",
+              "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+             text=("name", "company", "npwp", "email", "phone", "new_password", "confirm"),
+             wrong={"npwp": "abc.def.ghi.j-klm.nop", "phone": "telepon kantor"},
+             wrong_message="NPWP harus 15 atau 16 digit", unique=("email",)),
+    FormSpec("two_factor_code", "pending_totp", "/masuk/kode", {"code": "123456"}, text=("code",),
+             wrong={"code": "abcdef"}, wrong_message="Kode salah"),
+    FormSpec("two_factor_enrol", "pending_enrol", "/masuk/aktifkan-2fa", {"code": "123456"},
+             text=("code",), wrong={"code": "abcdef"}, wrong_message="Kode tidak cocok"),
+    FormSpec("change_password", "vendor", "/akun/kata-sandi",
+             {"current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+             text=("current_password", "new_password", "confirm"),
+             wrong={"new_password": "pendek", "confirm": "pendek"},
+             wrong_message="Kata sandi minimal 12 karakter.", echoes=False),
+    FormSpec("user_create", "admin", "/admin/pengguna/baru", USER, text=("name", "email", "nip", "phone"),
+             wrong=USER_WRONG, wrong_message="NIP terdiri dari 18 digit.", unique=("email",)),
+    FormSpec("user_edit", "admin", "/admin/pengguna/{user_id}",
+             {**USER, "name": "Staf Sasaran", "email": "sasaran@example.test"},
+             text=("name", "email", "nip", "phone"),
+             wrong=USER_WRONG, wrong_message="NIP terdiri dari 18 digit.", unique=("email",)),
+    FormSpec("office_settings", "admin", "/admin/kantor",
+             {"name": "LPSE Provinsi NTT", "address": "Jl. El Tari No. 52, Kupang",
+              "government_level": "provinsi", "region": "Provinsi Nusa Tenggara Timur",
+              "timezone": "Asia/Makassar", "national_holidays": "y"},
+             text=("name", "address", "region"),
+             wrong={"government_level": "kecamatan", "timezone": "Europe/London"},
+             wrong_message="Pilihan tidak valid."),
+    FormSpec("service_hours", "admin", "/admin/kantor/jam",
+             {f"day{d}": "08.00-12.00, 13.00-16.00" for d in range(7)},
+             text=tuple(f"day{d}" for d in range(7)),
+             wrong={"day0": "jam delapan", "day1": "25.00-26.00", "day2": "12.00-08.00",
+                    "day3": "08.00-12.00, 11.00-13.00"},
+             wrong_message="Format jam salah.",
+             empty_is_valid=True),  # every day empty: closed all week, a legitimate setting
+    FormSpec("closure_day", "admin", "/admin/kantor/libur", {"day": SOON, "reason": "Cuti bersama kantor"},
+             text=("reason",), dates=("day",), wrong={"day": "besok"}, wrong_message="Tanggal tidak valid",
+             unique=("day",)),
+    FormSpec("counter_create", "admin", "/admin/loket",
+             {"name": "Loket 7", "services": "{service_id}", "active": "y"},
+             text=("name",), wrong={"services": "abc"}, wrong_message="Pilihan tidak valid.",
+             unique=("name",)),
+    FormSpec("counter_edit", "admin", "/admin/loket/{counter_id}",
+             {"name": "Loket 8", "services": "{service_id}", "active": "y"},
+             text=("name",), wrong={"services": "abc"}, wrong_message="Pilihan tidak valid.",
+             unique=("name",)),
+    FormSpec("room_create", "admin", "/admin/ruang", ROOM, text=("name", "equipment"),
+             numbers=("seats", "computers"), wrong=ROOM_WRONG,
+             wrong_message="Harus berupa bilangan bulat.", out_of_range=ROOM_OUT_OF_RANGE,
+             unique=("name",)),
+    FormSpec("room_edit", "admin", "/admin/ruang/{room_id}", {**ROOM, "name": "Ruang Verifikasi"},
+             text=("name", "equipment"),
+             numbers=("seats", "computers"), wrong=ROOM_WRONG,
+             wrong_message="Harus berupa bilangan bulat.", out_of_range=ROOM_OUT_OF_RANGE,
+             unique=("name",)),
+    FormSpec("announcement", "admin", "/pengumuman",
+             {"kind": "info", "title": "Pemeliharaan jaringan", "body": "SPSE tidak dapat diakses",
+              "starts": f"{SOON}T08:00", "ends": f"{SOON}T10:00"},
+             text=("title", "body"), dates=("starts", "ends"),
+             wrong={"kind": "gosip", "starts": "besok pagi", "ends": "2026-13-45T25:61"},
+             wrong_message="Tanggal dan waktu tidak valid.",
+             out_of_range={"starts": "0001-01-01T00:00", "ends": "0001-01-01T01:00"}, unique=("title",)),
+]
+# Passwords are only hashed (a trailing NUL does not even change a PBKDF2/scrypt hash: HMAC
+# pads its key with zeros), and e-mail syntax already refuses NUL.
+SECRET_OR_EMAIL = {"password", "current_password", "new_password", "confirm", "email"}
+CHECKBOXES = {"active", "national_holidays", "roles", "services"}  # a browser omits them when empty
+
+
+def url_and_valid(spec: FormSpec, sample) -> tuple[str, dict]:
+    """The form's URL and its valid submission, with the sample objects' ids filled in."""
+    ids = {"user_id": sample.user_id, "counter_id": sample.counter_id, "room_id": sample.room_id}
+    valid = {k: v.format(service_id=sample.service_id) if isinstance(v, str) else v
+             for k, v in spec.valid.items()}
+    return spec.path.format(**ids), valid
+
+
+def cases(spec: FormSpec, valid: dict) -> dict[str, tuple[dict, str | None, str | None]]:
+    """name -> (submission, a message it must produce, the hostile string in it)."""
+    result = {}
+    if not spec.empty_is_valid:
+        result["empty"] = ({k: "" for k in valid if k not in CHECKBOXES}, "Wajib diisi.", None)
+    long = {f: "x" * LONG for f in spec.text} | {f: "9" * LONG for f in spec.numbers + spec.dates}
+    result["long"] = ({**valid, **long}, "Maksimal", None)
+    result["wrong_types"] = ({**valid, **spec.wrong}, spec.wrong_message, None)
+    if spec.out_of_range:
+        result["out_of_range"] = ({**valid, **spec.out_of_range}, None, None)
+    for n, hostile in enumerate(HOSTILE, 1):
+        result[f"hostile_{n}"] = ({**valid, **dict.fromkeys(spec.text, hostile)}, None, hostile)
+    for f in spec.text:  # a NUL byte is not text (and PostgreSQL refuses to store it)
+        if f not in SECRET_OR_EMAIL:  # one field at a time: the others stay valid
+            result[f"nul_byte_in_{f}"] = ({**valid, f: valid[f][:3] + "\x00" + valid[f][3:]}, None, None)
+    return result
+
+
+def field_errors(body: str) -> list[str]:
+    return [html.unescape(m).strip() for m in FIELD_ERROR.findall(body)]
+
+
+def not_indonesian(message: str) -> bool:
+    return bool(ENGLISH.search(message)) or not INDONESIAN.search(message)
+
+
+@pytest.fixture
+def form_client(app, make_user, signed_in):
+    """A client in the state the form needs, and its CSRF token."""
+
+    def client_for(who: str):
+        if who in ("vendor", "admin"):
+            client, _ = signed_in(Role(who))
+        else:
+            client = app.test_client()
+            if who.startswith("pending"):  # the password step done, the code still to come
+                staff = make_user(Role.VERIFIKATOR, totp=who == "pending_totp")
+                response = client.post("/masuk", data={"email": staff.email, "password": PASSWORD})
+                assert response.status_code == 302
+        return client, token_of(client)
+
+    return client_for
+
+
+def distinct(name: str, value: str, n: int) -> str:
+    if name == "email":
+        return f"k{n}.{value}"
+    if name == "day":
+        return (date.fromisoformat(value) + timedelta(days=n)).isoformat()
+    return f"{value} {n}"
+
+
+def check_refused(app, client, token, url, data, expected, hostile, echoes, htmx):
+    """Submit `data`; return the problems seen and whether the submission was accepted."""
+    headers = {"HX-Request": "true"} if htmx else {}
+    before = row_counts(app)
+    response = post(client, url, token, data, headers=headers)
+    body = response.get_data(as_text=True)
+    problems = []
+    accepted = response.status_code in (200, 204, 302, 303)
+    if response.status_code >= 500:
+        return [f"server error {response.status_code}"], accepted
+    if response.status_code != 422:
+        problems.append(f"status {response.status_code}, expected 422")
+    if row_counts(app) != before:
+        problems.append("the database changed")
+    errors = field_errors(body)
+    if response.status_code == 422 and not errors:
+        problems.append("no field error shown")
+    problems += [f"message not in Indonesian: {e!r}" for e in errors if not_indonesian(e)]
+    if expected and not any(expected in e for e in errors):
+        problems.append(f"no {expected!r} among {errors}")
+    if hostile:
+        if hostile in body or "<img src=x" in body or "<script>alert" in body:
+            problems.append("hostile markup sent back unescaped")
+        if echoes and str(escape(hostile)) not in body:
+            problems.append("the submitted value is not shown again (escaped)")
+    if htmx and response.status_code == 422 and "<html" in body:
+        problems.append("htmx got the full page, not the form's fragment")
+    return problems, accepted
+
+
+@pytest.mark.parametrize("spec", FORMS, ids=lambda s: s.name)
+def test_bad_input_is_refused_with_422_in_indonesian_and_writes_nothing(app, sample, form_client, spec):
+    client, token = form_client(spec.who)
+    url, valid = url_and_valid(spec, sample)
+    failures = []
+    # No field at all (curl, a broken script): never a 5xx, nothing written.
+    before = row_counts(app)
+    response = post(client, url, token, {})
+    if response.status_code >= 500:
+        failures.append(f"{spec.name}/no_field_at_all: server error {response.status_code}")
+    if not spec.empty_is_valid and row_counts(app) != before:
+        failures.append(f"{spec.name}/no_field_at_all: the database changed")
+    submissions = itertools.product(cases(spec, valid).items(), (False, True))
+    for n, ((case, (data, expected, hostile)), htmx) in enumerate(submissions):
+        data = {**data, **{f: distinct(f, data[f], n) for f in spec.unique if data.get(f) == valid[f]}}
+        problems, accepted = check_refused(app, client, token, url, data, expected, hostile,
+                                           spec.echoes, htmx)
+        failures += [f"{spec.name}/{case}{' (htmx)' if htmx else ''}: {p}" for p in problems]
+        if accepted:  # wrongly: start the next case from a clean state of the client
+            client, token = form_client(spec.who)
+    if failures:
+        pytest.fail("\n".join(failures), pytrace=False)
+
+
+def test_the_sample_submissions_are_valid(app, sample, form_client):
+    """The bad cases change one thing of a valid submission: check that it is valid."""
+    clients = {}
+    for spec in FORMS:
+        if spec.who.startswith("pending") or spec.name == "login":
+            continue  # a valid code or password cannot be written down here
+        if spec.who not in clients or spec.who == "anonymous":
+            clients[spec.who] = form_client(spec.who)
+        client, token = clients[spec.who]
+        url, data = url_and_valid(spec, sample)
+        response = post(client, url, token, data)
+        assert response.status_code in (200, 302, 303), (spec.name, response.status_code)
+        assert not field_errors(response.get_data(as_text=True)), spec.name
+
+
+REGISTER_FIELDS = FORMS[1].valid
+_registrations = itertools.count(1)
+# Characters that break naive handling: NUL and controls, markup, quotes, non-ASCII.
+TRICKY_CHARACTERS = list("\x00\x01\t\n\r <>&\"'%\\#;aZ9.-@é漢\u200b\ufeff")
+
+
+@settings(max_examples=30, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fuzzed=st.sampled_from(sorted(REGISTER_FIELDS)),
+       text=st.text(max_size=300) | st.text(st.sampled_from(TRICKY_CHARACTERS), max_size=40))
+@example(fuzzed="name", text="Yohanes\x00Bria")  # NUL: PostgreSQL refuses to store it
+@example(fuzzed="company", text="CV \u200bSabana\ufeff")
+def test_registration_never_fails_with_a_server_error(app, fuzzed, text):
+    """Generated text in one field of an otherwise valid registration, so that many
+    examples get past validation and reach the database."""
+    n = next(_registrations)
+    submission = {**REGISTER_FIELDS, "email": f"penyedia{n}@example.test", fuzzed: text}
+    client = app.test_client()  # a fresh visitor: a successful example signs its client in
+    before = row_counts(app)
+    response = post(client, "/daftar", token_of(client), submission)
+    assert response.status_code < 500
+    assert response.status_code in (302, 422)
+    added = row_counts(app)["user_account"] - before["user_account"]
+    assert added == (1 if response.status_code == 302 else 0)
+
+
+def test_garbage_query_parameters_on_list_pages_are_ignored(signed_in):
+    client, _ = signed_in(Role.ADMIN)
+    for url in ("/admin/pengguna?hal=abc&peran=<x>", "/admin/pengguna?hal=-3&q=" + "x" * LONG,
+                "/admin/pengguna?hal=99999999999999999999999&q=%25_%5C",
+                "/admin/pengguna?q=%3Cscript%3Ealert(1)%3C/script%3E",
+                "/audit?dari=notadate", "/audit?dari=2026-13-45&sampai=31/12/2026&hal=1e3",
+                "/audit?tabel=%3Cx%3E&oleh=%27%20OR%201=1--&id=abc"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.get_data(as_text=True)
+        assert "<script>alert(1)" not in body and "<x>" not in body, url
+
+
+def test_extreme_dates_in_the_audit_filter_are_not_a_server_error(signed_in):
+    client, _ = signed_in(Role.ADMIN)
+    urls = ("/audit?sampai=9999-12-31", "/audit?dari=0001-01-01", "/audit?dari=9999-12-31")
+    assert {url: client.get(url).status_code for url in urls} == dict.fromkeys(urls, 200)
+
+
+def test_nul_bytes_in_search_parameters_are_not_a_server_error(signed_in):
+    client, _ = signed_in(Role.ADMIN)
+    urls = ("/admin/pengguna?q=a%00b", "/audit?oleh=%00", "/audit?tabel=%00", "/audit?id=%00")
+    assert {url: client.get(url).status_code for url in urls} == dict.fromkeys(urls, 200)
+
+
+def test_the_same_announcement_posted_twice_is_not_a_server_error(app, signed_in):
+    """A double click sends the form twice: the second is refused or ignored, never a 500."""
+    client, _ = signed_in(Role.VERIFIKATOR)
+    token = token_of(client)
+    data = {"kind": "info", "title": "Pemeliharaan jaringan", "body": "", "starts": f"{SOON}T08:00",
+            "ends": f"{SOON}T10:00"}
+    before = row_counts(app)["announcement"]
+    assert post(client, "/pengumuman", token, data).status_code == 303
+    response = post(client, "/pengumuman", token, data)
+    assert response.status_code in (303, 422), response.status_code
+    assert row_counts(app)["announcement"] == before + 1

@@ -1,0 +1,160 @@
+"""CSRF: every POST route refuses a request without the token (400, nothing written),
+and accepts the token in the X-CSRFToken header (htmx's hx-headers) or in the
+csrf_token form field (plain forms)."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from lpse_web.auth.roles import Role
+from tests.factories import PASSWORD
+from tests.security.conftest import post, routes, row_counts, token_of, url_of
+
+NEW_PASSWORD = "Teluk#Kupang-8841"
+CSRF_MESSAGE = "token CSRF"
+
+REGISTRATION = {"name": "Yohanes Bria", "company": "CV Sabana Sumba", "npwp": "01.234.567.8-901.000",
+                "email": "yohanes@example.test", "phone": "0812 3456 7890",
+                "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+
+
+def valid_forms(sample, admin) -> dict[str, dict]:
+    """For each POST rule, a submission the view accepts: without CSRF protection it
+    would change the database (except where the signed-in admin is sent elsewhere)."""
+    soon = date.today() + timedelta(days=90)
+    return {
+        "/masuk": {"email": admin.email, "password": PASSWORD},
+        "/masuk/kode": {"code": "123456"},
+        "/masuk/aktifkan-2fa": {"code": "123456"},
+        "/keluar": {},
+        "/daftar": REGISTRATION,
+        "/akun/kata-sandi": {"current_password": PASSWORD, "new_password": NEW_PASSWORD,
+                             "confirm": NEW_PASSWORD},
+        "/akun/2fa": {"code": "123456"},
+        "/akun/2fa/kode-pemulihan": {"password": PASSWORD},
+        "/akun/2fa/nonaktifkan": {"password": PASSWORD},
+        "/bahasa/<lang>": {"next": "/akun"},
+        "/admin/pengguna/baru": {"name": "Maria Goreti", "email": "maria@example.test",
+                                 "nip": "198701012010012001", "phone": "0812 3456 7890",
+                                 "roles": "verifikator", "active": "y"},
+        "/admin/pengguna/<int:user_id>": {"name": "Staf Sasaran Baru", "email": "sasaran@example.test",
+                                          "nip": "", "phone": "", "roles": "helpdesk", "active": "y"},
+        "/admin/pengguna/<int:user_id>/reset-sandi": {},
+        "/admin/pengguna/<int:user_id>/reset-2fa": {},
+        "/admin/kantor": {"name": "LPSE Provinsi NTT", "address": "Jl. El Tari No. 52, Kupang",
+                          "government_level": "provinsi", "region": "Provinsi Nusa Tenggara Timur",
+                          "timezone": "Asia/Makassar", "national_holidays": "y"},
+        "/admin/kantor/jam": {f"day{d}": "07.30-12.00, 13.00-15.30" if d < 5 else "" for d in range(7)},
+        "/admin/kantor/libur": {"day": soon.isoformat(), "reason": "Cuti bersama kantor"},
+        "/admin/kantor/libur/<int:closure_id>/hapus": {},
+        "/admin/loket": {"name": "Loket 9", "services": str(sample.service_id), "active": "y"},
+        "/admin/loket/<int:counter_id>": {"name": "Loket Contoh 2", "services": str(sample.service_id),
+                                          "active": "y"},
+        "/admin/ruang": {"name": "Ruang Rapat Sabu", "kind": "meeting", "seats": "12", "computers": "0",
+                         "equipment": "Papan tulis", "active": "y"},
+        "/admin/ruang/<int:room_id>": {"name": "Ruang Contoh B", "kind": "training", "seats": "20",
+                                       "computers": "20", "equipment": "", "active": "y"},
+        "/pengumuman": {"kind": "maintenance", "title": "Pemeliharaan jaringan", "body": "",
+                        "starts": f"{soon}T08:00", "ends": f"{soon}T10:00"},
+        "/pengumuman/<int:announcement_id>/akhiri": {},
+    }
+
+
+# POST rules that, for a signed-in administrator, redirect without writing anything.
+NO_WRITE_FOR_SIGNED_IN_ADMIN = {"/masuk", "/masuk/kode", "/masuk/aktifkan-2fa", "/daftar", "/akun/2fa",
+                                "/akun/2fa/nonaktifkan"}
+
+
+def post_rules(app):
+    """Every POST rule; the password change and signing out come last (they change what
+    later requests need)."""
+    last = {"/akun/kata-sandi": 1, "/keluar": 2}
+    return sorted(routes(app, "POST"), key=lambda rule: last.get(rule.rule, 0))
+
+
+def args_of(sample):
+    return {**sample.args(), "lang": "en"}
+
+
+def test_every_post_route_has_a_sample_submission(app, sample, make_user):
+    forms = valid_forms(sample, make_user(Role.ADMIN))
+    assert sorted(rule.rule for rule in routes(app, "POST")) == sorted(forms)
+
+
+def test_every_post_route_refuses_a_missing_token_and_writes_nothing(app, sample, signed_in):
+    client, admin = signed_in(Role.ADMIN)
+    forms = valid_forms(sample, admin)
+    failures = []
+    for rule in post_rules(app):
+        url = url_of(rule, args_of(sample))
+        before = row_counts(app)
+        response = client.post(url, data=forms[rule.rule], csrf=False)
+        body = response.get_data(as_text=True)
+        if response.status_code != 400 or CSRF_MESSAGE not in body:
+            failures.append(f"POST {url}: {response.status_code}, expected 400 for the missing token")
+        if row_counts(app) != before:
+            failures.append(f"POST {url}: refused, yet the database changed")
+    if failures:
+        pytest.fail("\n".join(failures), pytrace=False)
+    assert client.get("/akun").status_code == 200  # not even signed out
+
+
+def test_token_in_the_htmx_header_is_accepted_on_every_post_route(app, sample, signed_in):
+    client, admin = signed_in(Role.ADMIN)
+    forms = valid_forms(sample, admin)
+    token = token_of(client)
+    failures = []
+    for rule in post_rules(app):
+        url = url_of(rule, args_of(sample))
+        before = row_counts(app)
+        response = post(client, url, token, forms[rule.rule], headers={"HX-Request": "true"})
+        if response.status_code not in (200, 204, 302, 303):
+            failures.append(f"POST {url}: {response.status_code}")
+        wrote = row_counts(app) != before
+        if wrote == (rule.rule in NO_WRITE_FOR_SIGNED_IN_ADMIN):
+            failures.append(f"POST {url}: {'wrote' if wrote else 'did not write'} to the database")
+    if failures:
+        pytest.fail("\n".join(failures), pytrace=False)
+
+
+def test_token_as_a_form_field_is_accepted(app, sample, signed_in):
+    client, admin = signed_in(Role.ADMIN)
+    token = token_of(client)
+    data = valid_forms(sample, admin)["/admin/ruang"]
+    before = row_counts(app)
+    response = client.post("/admin/ruang", data={**data, "csrf_token": token}, csrf=False)
+    assert response.status_code == 303
+    assert row_counts(app)["room"] == before["room"] + 1
+    # The sign-out button of every page posts the token as a form field too.
+    response = client.post("/keluar", data={"csrf_token": token}, csrf=False)
+    assert response.status_code == 303
+    assert client.get("/akun").status_code == 302
+
+
+def test_token_of_another_session_or_a_forged_token_is_refused(app, sample, signed_in):
+    victim, admin = signed_in(Role.ADMIN)
+    attacker = app.test_client()
+    stolen_elsewhere = token_of(attacker)  # a valid token, but of the attacker's session
+    data = valid_forms(sample, admin)["/admin/ruang"]
+    before = row_counts(app)
+    for token in (stolen_elsewhere, "forged-token", ""):
+        response = post(victim, "/admin/ruang", token, data)
+        assert response.status_code == 400, token
+        assert CSRF_MESSAGE in response.get_data(as_text=True)
+    assert row_counts(app) == before
+
+
+def test_login_and_registration_forms_need_the_token(app, make_user):
+    """Login CSRF: another site must not sign a visitor into an account it controls."""
+    vendor = make_user(Role.VENDOR)
+    client = app.test_client()
+    before = row_counts(app)
+    response = client.post("/masuk", data={"email": vendor.email, "password": PASSWORD}, csrf=False)
+    assert response.status_code == 400
+    assert client.get("/akun").status_code == 302  # not signed in
+    response = client.post("/daftar", data=REGISTRATION, csrf=False)
+    assert response.status_code == 400
+    assert row_counts(app) == before
+    response = client.post("/daftar", data=REGISTRATION)  # the same form with its token
+    assert response.status_code == 302
+    assert row_counts(app)["user_account"] == before["user_account"] + 1
