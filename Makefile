@@ -50,7 +50,7 @@ lint: $(VENV)/.dev
 
 # LPSE_TEST_DBS=sqlite (or postgresql) runs one database only.
 test: setup-dev chromium lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
