@@ -4,7 +4,7 @@ import itertools
 from collections import defaultdict
 from datetime import date, datetime, time
 
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import select
 
 from lpse_web.database import utcnow
@@ -23,7 +23,12 @@ DEFAULT_COUNTER_SERVICES = (
 def get_office() -> Office:
     """The settings row. Before an administrator saves it, a default that is not stored
     (a read must never write); saving it adds it."""
-    office = db.session.get(Office, 1)
+    # Held for the app context (one request): the session only keeps a weak reference,
+    # and the layout, the calendar and the view all ask for it.
+    office = g.get("lpse_office")
+    if office is not None and office in db.session:
+        return office
+    office = g.lpse_office = db.session.get(Office, 1)
     if office is None:
         office = Office(id=1, name="LPSE", address="", government_level="provinsi", region="",
                         timezone=current_app.config["LPSE_TIMEZONE"], national_holidays=True)
