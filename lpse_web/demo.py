@@ -106,6 +106,12 @@ def _seed_services_counters_rooms():
                                 equipment=equipment))
 
 
+def _local_time(at, hour):
+    """`at`'s day in the office's zone, at `hour` o'clock there (as UTC)."""
+    zone = office_services.load_calendar().zone
+    return at.astimezone(zone).replace(hour=hour, minute=0, second=0, microsecond=0).astimezone(at.tzinfo)
+
+
 def _seed_calendar_and_announcements(now):
     today = now.date()
     closure = today + timedelta(days=(4 - today.weekday()) % 7 + 14)  # a Friday, two weeks on
@@ -119,7 +125,7 @@ def _seed_calendar_and_announcements(now):
         db.session.add(Announcement(
             kind="info", title="Layanan verifikasi dengan janji temu",
             body="Pesan jadwal verifikasi dokumen secara daring agar tidak mengantre.",
-            starts_at=now - timedelta(hours=1), ends_at=now + timedelta(days=14)))
+            starts_at=now - timedelta(hours=1), ends_at=_local_time(now + timedelta(days=14), 16)))
 
 
 __all__ = ["DEMO_PASSWORD", "seed_demo"]
