@@ -98,10 +98,11 @@ def _register_hooks(app: Flask) -> None:
     from lpse_web.office.services import active_announcements, get_office, zone_label
     from lpse_web.web.access import enforce_access
     from lpse_web.web.render import htmx_redirects
-    from lpse_web.web.security import enforce_session_timeouts, set_security_headers
+    from lpse_web.web.security import enforce_password_change, enforce_session_timeouts, set_security_headers
 
     app.before_request(enforce_session_timeouts)
     app.before_request(enforce_access)
+    app.before_request(enforce_password_change)
     app.after_request(htmx_redirects)
     app.after_request(set_security_headers)
 

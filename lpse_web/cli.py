@@ -26,9 +26,10 @@ def create_user_command(email, name, roles, password):
         try:
             user = accounts.create_user(email=email, name=name, password=password, roles=roles,
                                         office_name=get_office().name)
+        except accounts.EmailTakenError:
+            raise click.ClickException("e-mail already registered") from None
         except accounts.AccountError as error:
-            raise click.ClickException(
-                "e-mail already registered" if str(error) == "email" else str(error)) from None
+            raise click.ClickException(str(error)) from None
         db.session.commit()
     click.echo(f"Created {user.email} with roles: {', '.join(sorted(roles))}")
 

@@ -64,7 +64,4 @@ class Config:
     # per-address rate limits and the audit log see the visitor's address.
     PROXY_COUNT = int(os.environ.get("LPSE_PROXY_COUNT", "0"))
 
-    # SMTP (optional). Without it mail stays in the outbox table.
-    MAIL_SERVER = os.environ.get("MAIL_SERVER")
-
     PAGE_SIZE = 25

@@ -11,6 +11,7 @@ from lpse_web.auth.roles import Role
 from lpse_web.database import utcnow
 from lpse_web.extensions import db
 from lpse_web.office import services as office_services
+from lpse_web.office.defaults import install_defaults
 from lpse_web.office.models import Announcement, ClosureDay, Counter, CounterService, Room
 
 DEMO_PASSWORD = "Kupang#Layanan2026"
@@ -53,7 +54,6 @@ def seed_demo(reset: bool = False, vendors: int = 30, seed: int = 2026) -> list[
     office.region = "Provinsi Nusa Tenggara Timur"
     office.timezone = "Asia/Makassar"
     db.session.add(office)
-    office_services.install_default_hours()
     _seed_services_counters_rooms()
 
     password_hash = hash_password(DEMO_PASSWORD)  # one hash: scrypt is slow on purpose
@@ -86,13 +86,8 @@ def seed_demo(reset: bool = False, vendors: int = 30, seed: int = 2026) -> list[
 
 
 def _seed_services_counters_rooms():
-    services = {}
-    for code, name in office_services.DEFAULT_COUNTER_SERVICES:
-        service = db.session.scalar(select(CounterService).where(CounterService.code == code))
-        if service is None:
-            service = CounterService(code=code, name=name)
-            db.session.add(service)
-        services[code] = service
+    install_defaults()  # the four counter services and the default hours, if missing
+    services = {s.code: s for s in db.session.scalars(select(CounterService))}
     for name, codes in (("Loket 1", "VA"), ("Loket 2", "VD"), ("Loket 3", "KA")):
         if db.session.scalar(select(Counter).where(Counter.name == name)) is None:
             db.session.add(Counter(name=name, services=[services[c] for c in codes]))

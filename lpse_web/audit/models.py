@@ -20,7 +20,7 @@ class AuditEntry(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # No foreign key: the log outlives the accounts it names.
     actor_id: Mapped[int | None]
-    actor_name: Mapped[str] = mapped_column(String(120))
+    actor_name: Mapped[str] = mapped_column(String(254))  # an e-mail may be 254 characters
     address: Mapped[str | None] = mapped_column(String(45))
     action: Mapped[str] = mapped_column(String(10))  # create / update / delete
     table_name: Mapped[str] = mapped_column(String(64))

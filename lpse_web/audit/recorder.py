@@ -21,9 +21,14 @@ _system_actor: ContextVar[str] = ContextVar("audit_actor", default="sistem")
 class Audited:
     """Mixin: every create, update and delete of this model is logged.
 
-    `__audit_secret__` names columns whose values are never written to the log."""
+    `__audit_secret__` names columns whose values are never written to the log.
+    `__audit_collections__` maps a relationship to the attribute that names its members
+    (e.g. a user's roles): changes to the collection are logged on this record, because
+    rows removed from a collection (orphans, association rows) never reach session.deleted.
+    Such relationships need active_history=True, so the old members are known."""
 
     __audit_secret__: tuple[str, ...] = ()
+    __audit_collections__: dict[str, str] = {}
 
 
 class acting_as:  # noqa: N801 - used as a context manager, reads like one
@@ -80,6 +85,20 @@ def _values(obj, columns, secret, attr="current", old=None):
     return values
 
 
+def _collection_changes(obj, include_unchanged: bool):
+    """{relationship: sorted member names} before and after, for changed collections."""
+    state = inspect(obj)
+    before, after = {}, {}
+    for relation, label in obj.__audit_collections__.items():
+        history = state.attrs[relation].history
+        if not history.has_changes() and not include_unchanged:
+            continue
+        kept = [getattr(m, label) for m in history.unchanged or ()]
+        before[relation] = sorted(kept + [getattr(m, label) for m in history.deleted or ()])
+        after[relation] = sorted(kept + [getattr(m, label) for m in history.added or ()])
+    return before, after
+
+
 def _record_id(obj) -> str:
     # From the attribute values: a deleted object has lost its identity by after_flush.
     identity = inspect(obj).mapper.primary_key_from_instance(obj)
@@ -123,12 +142,15 @@ def _entries(session: Session):
             if action == "update":
                 state = inspect(obj)
                 changed = [c for c in columns if state.attrs[c].history.has_changes()]
-                if not changed:
+                members_before, members_after = _collection_changes(obj, include_unchanged=False)
+                if not changed and not members_after:
                     continue
-                before = _values(obj, changed, secret, "before", remembered.get(id(obj)))
-                after = _values(obj, changed, secret)
+                before = {**_values(obj, changed, secret, "before", remembered.get(id(obj))),
+                          **members_before}
+                after = {**_values(obj, changed, secret), **members_after}
             elif action == "create":
-                before, after = None, _values(obj, columns, secret)
+                before = None
+                after = {**_values(obj, columns, secret), **_collection_changes(obj, True)[1]}
             else:
                 before, after = _values(obj, columns, secret, "before"), None
             yield action, mapper.persist_selectable.name, _record_id(obj), before, after

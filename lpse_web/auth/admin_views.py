@@ -28,9 +28,10 @@ def index():
     role = clean_arg(request.args.get("peran"), 20)
     query = select(User).order_by(User.name)
     if q:
-        like = f"%{q.lower()}%"
-        query = query.where(or_(func.lower(User.name).like(like), User.email.like(like),
-                                func.lower(User.company).like(like)))
+        needle = q.lower()
+        query = query.where(or_(func.lower(User.name).contains(needle, autoescape=True),
+                                User.email.contains(needle, autoescape=True),
+                                func.lower(User.company).contains(needle, autoescape=True)))
     if role in {r.value for r in Role}:
         query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
     page = paginate(query, request.args.get("hal"), current_app.config["PAGE_SIZE"])
@@ -43,7 +44,9 @@ def index():
 def create():
     form = UserForm()
     if form.validate_on_submit():
-        if services.email_taken(form.email.data):
+        if not form.roles.data:
+            form.roles.errors.append(_("Pilih minimal satu peran."))
+        elif services.email_taken(form.email.data):
             form.email.errors.append(_("E-mail ini sudah dipakai akun lain."))
         else:
             password = services.temporary_password()  # shown once below, never stored
@@ -55,7 +58,8 @@ def create():
             db.session.commit()
             return render("admin/password_shown.html", user=user, password=password, created=True)
     status = 422 if form.is_submitted() else 200
-    return render("admin/user_form.html", block="form", status=status, form=form, user=None)
+    return render("admin/user_form.html", block="form", status=status, form=form, user=None,
+                  is_vendor=False)
 
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
@@ -63,27 +67,31 @@ def create():
 def edit(user_id):
     user = _get_user(user_id)
     form = UserForm(obj=prefill(user))
+    is_vendor = Role.VENDOR in user.roles
     if request.method == "GET":
         form.roles.data = [r.value for r in user.roles if r != Role.VENDOR]
     if form.validate_on_submit():
-        if services.email_taken(form.email.data, except_id=user.id):
+        if not form.roles.data and not is_vendor:
+            form.roles.errors.append(_("Pilih minimal satu peran."))
+        elif services.email_taken(form.email.data, except_id=user.id):
             form.email.errors.append(_("E-mail ini sudah dipakai akun lain."))
         else:
-            was_active = user.active
-            user.name = form.name.data.strip()
-            user.email = form.email.data.strip().lower()
-            user.nip = (form.nip.data or "").replace(" ", "") or None
-            user.phone = form.phone.data or None
-            user.active = form.active.data
-            keep_vendor = [Role.VENDOR] if Role.VENDOR in user.roles else []
-            user.set_roles(list(form.roles.data) + keep_vendor)
-            if was_active and not user.active:
-                user.rotate_session_token()  # a deactivated account is signed out at once
-            db.session.commit()
-            flash(_("Akun %(name)s disimpan.", name=user.name), "success")
-            return redirect(url_for("users.index"), 303)
+            try:
+                services.update_account(
+                    user, name=form.name.data, email=form.email.data,
+                    nip=(form.nip.data or "").replace(" ", "") or None, phone=form.phone.data or None,
+                    active=form.active.data, staff_roles=form.roles.data)
+            except services.LastAdministratorError:
+                db.session.rollback()
+                form.roles.errors.append(_("Ini administrator aktif terakhir: peran administrator "
+                                           "dan status aktifnya tidak dapat dicabut."))
+            else:
+                db.session.commit()
+                flash(_("Akun %(name)s disimpan.", name=user.name), "success")
+                return redirect(url_for("users.index"), 303)
     status = 422 if form.is_submitted() else 200
-    return render("admin/user_form.html", block="form", status=status, form=form, user=user)
+    return render("admin/user_form.html", block="form", status=status, form=form, user=user,
+                  is_vendor=is_vendor)
 
 
 @bp.route("/<int:user_id>/reset-sandi", methods=["POST"])

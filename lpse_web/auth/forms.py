@@ -4,28 +4,27 @@ import re
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SelectMultipleField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from lpse_web.auth.roles import ROLE_LABELS, STAFF_ROLES
-from lpse_web.web.forms import Form, choices, max_length, no_markup
+from lpse_web.web.forms import Form, MultiCheckboxField, choices, max_length, no_markup
 
 
 def _npwp(form, field):
-    digits = re.sub(r"\D", "", field.data or "")
-    if len(digits) not in (15, 16) or re.search(r"[^\d.\- ]", field.data or ""):
+    digits = re.sub(r"[^0-9]", "", field.data or "")
+    if len(digits) not in (15, 16) or re.search(r"[^0-9.\- ]", field.data or ""):
         raise ValidationError(_l("NPWP harus 15 atau 16 digit, contoh 01.234.567.8-901.000."))
 
 
 def _phone(form, field):
     value = re.sub(r"[\s\-]", "", field.data or "")
-    if not re.fullmatch(r"(\+62|62|0)\d{8,13}", value):
+    if not re.fullmatch(r"(\+62|62|0)[0-9]{8,13}", value):
         raise ValidationError(_l("Nomor telepon tidak valid, contoh 0812 3456 7890."))
 
 
 def _nip(form, field):
-    if field.data and not re.fullmatch(r"\d{18}", field.data.replace(" ", "")):
+    if field.data and not re.fullmatch(r"[0-9]{18}", field.data.replace(" ", "")):
         raise ValidationError(_l("NIP terdiri dari 18 digit."))
 
 
@@ -81,11 +80,6 @@ class ConfirmPasswordForm(Form):
     password = PasswordField(_l("Kata sandi Anda"), validators=[DataRequired(), max_length(128)])
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 def _staff_role_choices():
     return choices((r.value, ROLE_LABELS[r]) for r in sorted(STAFF_ROLES))
 
@@ -97,8 +91,7 @@ class UserForm(Form):
     email = EmailField(_l("E-mail"), validators=_email())
     nip = StringField(_l("NIP (opsional)"), validators=[max_length(20), _nip])
     phone = StringField(_l("Nomor telepon (opsional)"), validators=[max_length(20)])
-    roles = MultiCheckboxField(
-        _l("Peran"), validators=[DataRequired(message=_l("Pilih minimal satu peran."))])
+    roles = MultiCheckboxField(_l("Peran staf"))  # at least one, unless a vendor: the view checks
     active = BooleanField(_l("Akun aktif"), default=True)
 
     def __init__(self, *args, **kwargs):

@@ -20,7 +20,8 @@ def new_session_token() -> str:
 
 class User(Audited, db.Model):
     __tablename__ = "user_account"
-    __audit_secret__ = ("password_hash", "totp_secret", "session_token")
+    __audit_secret__ = ("password_hash", "totp_secret", "totp_pending_secret", "session_token")
+    __audit_collections__ = {"role_rows": "role"}  # role changes are logged on the account
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
@@ -37,6 +38,9 @@ class User(Audited, db.Model):
     # revokes every copy of the session cookie.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The secret being enrolled, until a code proves the app has it. Kept here, not in
+    # the (signed, readable) session cookie.
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None]  # last accepted 30-s step: a code is good once
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -44,7 +48,7 @@ class User(Audited, db.Model):
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     role_rows: Mapped[list["UserRole"]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin", active_history=True
     )
     recovery_codes: Mapped[list["RecoveryCode"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -91,7 +95,10 @@ class User(Audited, db.Model):
         return db.session.scalar(select(cls).where(cls.email == email.strip().lower()))
 
 
-class UserRole(Audited, db.Model):
+class UserRole(db.Model):
+    """One role of one account. Not audited on its own: the account's log entry lists
+    its roles before and after (User.__audit_collections__)."""
+
     __tablename__ = "user_role"
     __table_args__ = (
         UniqueConstraint("user_id", "role"),

@@ -30,4 +30,3 @@ ROLE_LABELS = {
 }
 
 STAFF_ROLES = frozenset(Role) - {Role.VENDOR}
-ALL_ROLES = tuple(Role)

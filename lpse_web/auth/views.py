@@ -4,9 +4,10 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
-from lpse_web.auth import services, totp
+from lpse_web.auth import services, throttle, totp
 from lpse_web.auth.forms import (
     ChangePasswordForm,
     CodeForm,
@@ -23,23 +24,12 @@ from lpse_web.web.access import PUBLIC, SIGNED_IN, allow
 from lpse_web.web.render import render
 
 bp = Blueprint("auth", __name__)
-PENDING_SECONDS = 300  # password accepted, waiting for the code: 5 minutes
+PENDING_SECONDS = 600  # password accepted, waiting for the code (or enrolment): 10 minutes
+TOO_MANY = _l("Terlalu banyak percobaan. Tunggu satu menit lalu coba lagi.")
 
 
 def _address_limit():
     return current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
-
-
-def _account_limit():
-    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
-
-
-def _login_account_key():
-    return "login:" + (request.form.get("email") or "").strip().lower()
-
-
-def _code_account_key():
-    return f"code:{session.get('pending_user', request.remote_addr)}"
 
 
 def _failed(response) -> bool:
@@ -95,18 +85,22 @@ def _pending_user() -> User | None:
 @bp.route("/masuk", methods=["GET", "POST"])
 @allow(PUBLIC)
 @limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_account_limit, methods=["POST"], key_func=_login_account_key, deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("web.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        account_key = "login:" + form.email.data.strip().lower()
+        if not throttle.attempt_allowed(account_key):
+            form.password.errors.append(TOO_MANY)
+            return render("auth/login.html", block="form", status=429, form=form)
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
             current_app.logger.warning("login failed for %s from %s",
                                        form.email.data[:254], request.remote_addr)
             form.password.errors.append(_("E-mail atau kata sandi salah."))
         else:
+            throttle.forgive(account_key)
             next_url = _safe_next(request.args.get("next"))
             _fresh_session()
             if not user.totp_enabled and not user.is_staff:
@@ -123,7 +117,6 @@ def login():
 @bp.route("/masuk/kode", methods=["GET", "POST"])
 @allow(PUBLIC)
 @limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_account_limit, methods=["POST"], key_func=_code_account_key, deduct_when=_failed)
 def two_factor():
     user = _pending_user()
     if user is None or not user.totp_enabled:
@@ -131,13 +124,19 @@ def two_factor():
         return redirect(url_for("auth.login"))
     form = CodeForm()
     if form.validate_on_submit():
+        account_key = f"code:{user.id}"
+        if not throttle.attempt_allowed(account_key):
+            form.code.errors.append(TOO_MANY)
+            return render("auth/two_factor.html", block="form", status=429, form=form)
         code = form.code.data.strip()
         if totp.accept_code(user, code) or (len(code) > 6 and totp.use_recovery_code(user, code)):
+            throttle.forgive(account_key)
             if len(code) > 6:
+                current_app.logger.warning("recovery code used by user %s", user.id)
                 flash(_("Kode pemulihan dipakai. Sisa kode pemulihan: %(n)d.",
                         n=totp.unused_recovery_codes(user)), "warning")
             return _finish_login(user)
-        db.session.commit()
+        db.session.commit()  # keep the refused attempt's effects (none today) consistent
         current_app.logger.warning("two-factor failed for user %s", user.id)
         form.code.errors.append(_("Kode salah atau sudah pernah dipakai."))
     status = 422 if form.is_submitted() else 200
@@ -146,21 +145,42 @@ def two_factor():
 
 def _enrol(user: User, endpoint: str, on_success):
     """The enrolment page: QR code and secret, then a code to prove the app is set up.
-    The secret waits in the session until a code confirms it. `on_success()` finishes
-    (signs in, or commits) and returns where to go after the recovery codes."""
-    secret = session.get("enrol_secret")
-    if not secret:
-        secret = session["enrol_secret"] = totp.new_secret()
+    The pending secret is kept on the account (never in the readable session cookie).
+    `on_success()` finishes (signs in, or commits) and returns where to go next."""
+    if request.method == "POST" and not user.totp_pending_secret:
+        return redirect(url_for(endpoint), 303)  # the page was never shown: show it first
+    secret = services.pending_totp_secret(user)
     form = EnrolForm()
     if form.validate_on_submit():
-        codes = services.enable_two_factor(user, secret, form.code.data)
-        if codes:
-            session.pop("enrol_secret", None)
-            return render("auth/recovery_codes.html", codes=codes, next_url=on_success())
-        form.code.errors.append(_("Kode tidak cocok. Periksa jam ponsel Anda lalu coba lagi."))
+        account_key = f"code:{user.id}"
+        if not throttle.attempt_allowed(account_key):
+            form.code.errors.append(TOO_MANY)
+        else:
+            codes = services.enable_two_factor(user, form.code.data)
+            if codes:
+                throttle.forgive(account_key)
+                return render("auth/recovery_codes.html", codes=codes, next_url=on_success())
+            form.code.errors.append(_("Kode tidak cocok. Periksa jam ponsel Anda lalu coba lagi."))
     qr = totp.qr_svg(totp.provisioning_uri(secret, user.email, f"LPSE Web {get_office().name}"))
-    return render("auth/enrol.html", block="form", status=422 if form.is_submitted() else 200,
+    status = 429 if TOO_MANY in form.code.errors else 422 if form.is_submitted() else 200
+    return render("auth/enrol.html", block="form", status=status,
                   form=form, secret=secret, qr=qr, action=url_for(endpoint))
+
+
+def _sign_in_after_enrolment(user: User) -> str:
+    """Enrolment at first sign-in: finish the sign-in; where to go after the codes."""
+    return _finish_login(user).location
+
+
+def _password_confirmed(user: User, password: str | None) -> bool:
+    """Re-authentication for a sensitive account action, throttled like sign-in."""
+    key = f"reauth:{user.id}"
+    if not throttle.attempt_allowed(key):
+        return False
+    if password and services.verify_password(user.password_hash, password):
+        throttle.forgive(key)
+        return True
+    return False
 
 
 def _commit_and_go_to_account() -> str:
@@ -171,14 +191,13 @@ def _commit_and_go_to_account() -> str:
 @bp.route("/masuk/aktifkan-2fa", methods=["GET", "POST"])
 @allow(PUBLIC)
 @limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_account_limit, methods=["POST"], key_func=_code_account_key, deduct_when=_failed)
 def enrol_two_factor():
     """First sign-in of a staff member: two-factor is required before anything else."""
     user = _pending_user()
     if user is None or user.totp_enabled:
         flash(_("Silakan masuk kembali."), "warning")
         return redirect(url_for("auth.login"))
-    return _enrol(user, "auth.enrol_two_factor", lambda: _finish_login(user).location)
+    return _enrol(user, "auth.enrol_two_factor", lambda: _sign_in_after_enrolment(user))
 
 
 @bp.route("/keluar", methods=["POST"])
@@ -211,6 +230,9 @@ def register():
                     email=form.email.data, name=form.name.data, company=form.company.data,
                     npwp=form.npwp.data, phone=form.phone.data, password=form.new_password.data,
                     office_name=get_office().name)
+            except services.EmailTakenError:
+                db.session.rollback()
+                form.email.errors.append(_("E-mail ini sudah terdaftar. Silakan masuk."))
             except services.AccountError as error:
                 db.session.rollback()
                 form.new_password.errors.append(str(error))
@@ -231,19 +253,21 @@ def account():
 
 @bp.route("/akun/kata-sandi", methods=["GET", "POST"])
 @allow(SIGNED_IN)
+@limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        if not services.verify_password(user.password_hash, form.current_password.data):
-            form.current_password.errors.append(_("Kata sandi saat ini salah."))
+        if not _password_confirmed(user, form.current_password.data):
+            form.current_password.errors.append(
+                _("Kata sandi saat ini salah (atau terlalu banyak percobaan)."))
         else:
             try:
                 services.change_password(user, form.new_password.data, get_office().name)
+            except services.SamePasswordError:
+                form.new_password.errors.append(_("Kata sandi baru harus berbeda dari yang lama."))
             except services.AccountError as error:
-                message = (_("Kata sandi baru harus berbeda dari yang lama.")
-                           if str(error) == "same" else str(error))
-                form.new_password.errors.append(message)
+                form.new_password.errors.append(str(error))
             else:
                 db.session.commit()
                 # The session token changed: sign this browser in again with the new one.
@@ -267,33 +291,34 @@ def manage_two_factor():
 
 @bp.route("/akun/2fa/kode-pemulihan", methods=["POST"])
 @allow(SIGNED_IN)
+@limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
 def new_recovery_codes():
     form = ConfirmPasswordForm()
     user = current_user._get_current_object()
-    if (form.validate_on_submit() and user.totp_enabled
-            and services.verify_password(user.password_hash, form.password.data)):
+    if form.validate_on_submit() and user.totp_enabled and _password_confirmed(user, form.password.data):
         codes = totp.new_recovery_codes(user)
         db.session.commit()
         return render("auth/recovery_codes.html", codes=codes, next_url=url_for("auth.account"))
-    flash(_("Kata sandi salah: kode pemulihan tidak dibuat."), "error")
+    flash(_("Kata sandi salah (atau terlalu banyak percobaan): kode pemulihan tidak dibuat."), "error")
     return redirect(url_for("auth.account"), 303)
 
 
 @bp.route("/akun/2fa/nonaktifkan", methods=["POST"])
 @allow(SIGNED_IN)
+@limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
 def disable_two_factor():
     form = ConfirmPasswordForm()
     user = current_user._get_current_object()
     if user.is_staff:
         flash(_("Verifikasi dua langkah wajib untuk staf dan tidak dapat dinonaktifkan."), "error")
-    elif form.validate_on_submit() and services.verify_password(user.password_hash,
-                                                                 form.password.data):
+    elif form.validate_on_submit() and _password_confirmed(user, form.password.data):
         services.reset_two_factor(user)
         db.session.commit()
         login_user(user)
         flash(_("Verifikasi dua langkah dinonaktifkan."), "success")
     else:
-        flash(_("Kata sandi salah: verifikasi dua langkah tetap aktif."), "error")
+        flash(_("Kata sandi salah (atau terlalu banyak percobaan): verifikasi dua langkah tetap aktif."),
+              "error")
     return redirect(url_for("auth.account"), 303)
 
 

@@ -1,5 +1,5 @@
 """The defaults a new office starts with. The first migration inserts the same rows
-(frozen in the migration); tests and `flask seed-demo` use this function."""
+(frozen in the migration, as migrations must be); tests and `flask seed-demo` call this."""
 
 from sqlalchemy import select
 

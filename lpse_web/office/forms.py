@@ -16,10 +16,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, NumberRange, ValidationError
 
-from lpse_web.auth.forms import MultiCheckboxField
 from lpse_web.office.calendar import WEEKDAY_NAMES
 from lpse_web.office.models import TIMEZONES
-from lpse_web.web.forms import Form, choices, max_length, no_markup
+from lpse_web.web.forms import Form, MultiCheckboxField, choices, max_length, no_markup, year_in_range
 
 ROOM_KIND_LABELS = {
     "bidding": _l("Ruang pemasukan penawaran (bidding room)"),
@@ -88,12 +87,19 @@ for _weekday, _name in enumerate(WEEKDAY_NAMES):
 
 
 class ClosureForm(Form):
-    day = DateField(_l("Tanggal"), validators=[InputRequired()])
-
-    def validate_day(self, field):
-        if field.data and not 2000 <= field.data.year <= 2100:
-            raise ValidationError(_l("Tanggal di luar rentang yang wajar (tahun 2000-2100)."))
+    day = DateField(_l("Tanggal"), validators=[InputRequired(), year_in_range])
     reason = StringField(_l("Alasan"), validators=[DataRequired(), max_length(200), no_markup])
+
+
+class CounterServiceForm(Form):
+    code = StringField(_l("Kode (awalan nomor antrean, mis. V)"),
+                       validators=[DataRequired(), max_length(10), no_markup])
+    name = StringField(_l("Nama layanan"), validators=[DataRequired(), max_length(120), no_markup])
+    active = BooleanField(_l("Layanan aktif"), default=True)
+
+    def validate_code(self, field):
+        if field.data and not re.fullmatch(r"[A-Za-z0-9]{1,10}", field.data.strip()):
+            raise ValidationError(_l("Kode hanya huruf dan angka, tanpa spasi."))
 
 
 class CounterForm(Form):
@@ -116,16 +122,12 @@ class AnnouncementForm(Form):
         ("maintenance", _l("Pemeliharaan")), ("outage", _l("Gangguan")), ("info", _l("Informasi"))]))
     title = StringField(_l("Judul"), validators=[DataRequired(), max_length(200), no_markup])
     body = TextAreaField(_l("Isi pengumuman"), validators=[max_length(2000), no_markup])
-    starts = DateTimeLocalField(_l("Mulai"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
-    ends = DateTimeLocalField(_l("Berakhir"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
-
-    def validate_starts(self, field):
-        if field.data and not 2000 <= field.data.year <= 2100:
-            raise ValidationError(_l("Tanggal di luar rentang yang wajar (tahun 2000-2100)."))
+    starts = DateTimeLocalField(_l("Mulai"), format="%Y-%m-%dT%H:%M",
+                                validators=[InputRequired(), year_in_range])
+    ends = DateTimeLocalField(_l("Berakhir"), format="%Y-%m-%dT%H:%M",
+                              validators=[InputRequired(), year_in_range])
 
     def validate_ends(self, field):
-        if field.data and not 2000 <= field.data.year <= 2100:
-            raise ValidationError(_l("Tanggal di luar rentang yang wajar (tahun 2000-2100)."))
         if self.starts.data and field.data and field.data <= self.starts.data:
             raise ValidationError(_l("Waktu selesai harus setelah waktu mulai."))
 

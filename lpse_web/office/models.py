@@ -83,12 +83,13 @@ class Counter(Audited, db.Model):
     """A loket: a service desk with its number and the services it offers."""
 
     __tablename__ = "counter"
+    __audit_collections__ = {"services": "code"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(60), unique=True)  # "Loket 1"
     active: Mapped[bool] = mapped_column(default=True)
     services: Mapped[list[CounterService]] = relationship(
-        secondary=counter_offers, lazy="selectin", order_by=CounterService.name
+        secondary=counter_offers, lazy="selectin", order_by=CounterService.name, active_history=True
     )
 
 

@@ -2,7 +2,7 @@
 
 import itertools
 from collections import defaultdict
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 from flask import current_app, g
 from sqlalchemy import select
@@ -10,7 +10,16 @@ from sqlalchemy import select
 from lpse_web.database import utcnow
 from lpse_web.extensions import db
 from lpse_web.office.calendar import DEFAULT_HOURS, ServiceCalendar
-from lpse_web.office.models import TIMEZONES, Announcement, ClosureDay, Office, ServiceHours
+from lpse_web.office.models import (
+    TIMEZONES,
+    Announcement,
+    ClosureDay,
+    Counter,
+    CounterService,
+    Office,
+    Room,
+    ServiceHours,
+)
 
 DEFAULT_COUNTER_SERVICES = (
     ("V", "Verifikasi dokumen penyedia"),
@@ -97,3 +106,79 @@ def active_announcements(at: datetime | None = None) -> list[Announcement]:
         .where(Announcement.starts_at <= at, Announcement.ends_at > at)
         .order_by(Announcement.starts_at)
     ))
+
+
+def local_to_utc(naive: datetime) -> datetime:
+    """A time typed in the office's zone, as a UTC instant."""
+    return naive.replace(tzinfo=load_calendar().zone).astimezone(UTC)
+
+
+class DuplicateError(ValueError):
+    """The same thing exists already (a double click, most likely)."""
+
+
+def publish_announcement(*, kind: str, title: str, body: str, starts_local: datetime,
+                         ends_local: datetime, author_id: int | None) -> Announcement:
+    title, starts_at = title.strip(), local_to_utc(starts_local)
+    duplicate = select(Announcement.id).where(Announcement.title == title,
+                                              Announcement.starts_at == starts_at)
+    if db.session.scalar(duplicate):
+        raise DuplicateError(title)
+    announcement = Announcement(kind=kind, title=title, body=(body or "").strip(), starts_at=starts_at,
+                                ends_at=local_to_utc(ends_local), created_by_id=author_id)
+    db.session.add(announcement)
+    return announcement
+
+
+def end_announcement(announcement: Announcement) -> None:
+    """End it now; one that has not started yet is withdrawn altogether."""
+    now = utcnow()
+    if announcement.ends_at <= now:
+        return
+    if announcement.starts_at >= now:
+        db.session.delete(announcement)
+    else:
+        announcement.ends_at = now
+
+
+def name_taken(model, name: str, except_id: int | None = None) -> bool:
+    query = select(model.id).where(model.name == name.strip())
+    if except_id:
+        query = query.where(model.id != except_id)
+    return db.session.scalar(query) is not None
+
+
+def save_counter(counter: Counter | None, *, name: str, active: bool, service_ids) -> Counter:
+    if name_taken(Counter, name, counter.id if counter else None):
+        raise DuplicateError(name)
+    counter = counter or Counter()
+    counter.name, counter.active = name.strip(), active
+    counter.services = list(db.session.scalars(
+        select(CounterService).where(CounterService.id.in_(service_ids or []))))
+    db.session.add(counter)
+    return counter
+
+
+def save_room(room: Room | None, **fields) -> Room:
+    if name_taken(Room, fields["name"], room.id if room else None):
+        raise DuplicateError(fields["name"])
+    room = room or Room()
+    for key, value in fields.items():
+        setattr(room, key, value.strip() if isinstance(value, str) else value)
+    db.session.add(room)
+    return room
+
+
+def save_counter_service(service: CounterService | None, *, code: str, name: str,
+                         active: bool) -> CounterService:
+    code = code.strip().upper()
+    clash = select(CounterService.id).where(
+        (CounterService.code == code) | (CounterService.name == name.strip()))
+    if service is not None:
+        clash = clash.where(CounterService.id != service.id)
+    if db.session.scalar(clash):
+        raise DuplicateError(code)
+    service = service or CounterService()
+    service.code, service.name, service.active = code, name.strip(), active
+    db.session.add(service)
+    return service

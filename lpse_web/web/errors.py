@@ -1,9 +1,11 @@
 """Error pages: full pages for browsers, fragments for htmx, never a stack trace."""
 
+import re
+
 from flask import current_app
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from lpse_web.extensions import db
@@ -47,6 +49,11 @@ def _handle_csrf(error: CSRFError):
                              "Muat ulang halaman lalu kirim kembali."))
 
 
+# Database errors that pass by themselves (a busy SQLite writer, a restarting server),
+# unlike "no such table" and other OperationalErrors that are bugs.
+_PASSING = re.compile(r"locked|busy|connect|connection|server closed|timeout|shutting down", re.I)
+
+
 def _handle_conflict(error: IntegrityError):
     """A database rule refused the change (two requests raced past a check): nothing was
     stored; say so instead of failing. Modules that expect a conflict answer it themselves."""
@@ -59,6 +66,11 @@ def _handle_unexpected(error: Exception):
     # Whatever failed, the transaction is rolled back: nothing half-written is kept.
     db.session.rollback()
     original = getattr(error, "original_exception", None) or error
+    if isinstance(original, OperationalError) and _PASSING.search(str(original.orig)):
+        # The database is busy ("database is locked") or unreachable: a passing condition,
+        # not a bug. Nothing was stored; the visitor can try again.
+        current_app.logger.warning("database unavailable: %s", original.orig)
+        return error_page(503)
     if not isinstance(original, HTTPException):
         current_app.logger.exception("unhandled error", exc_info=original)
     return error_page(500)

@@ -7,8 +7,10 @@ from flask import request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 # WTForms' built-in messages, in Indonesian.
 _WTFORMS_ID = {
@@ -94,3 +96,17 @@ def prefill(obj):
     submitted data is the whole truth (WTForms would keep the record's value for a field
     missing from the request)."""
     return obj if request.method == "GET" else None
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as checkboxes (roles, a counter's services)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def year_in_range(form, field):
+    """Dates people type are within this century; anything else is a typing slip (and
+    year 1 or 9999 would overflow time-zone arithmetic)."""
+    if field.data and not 2000 <= field.data.year <= 2100:
+        raise ValidationError(_l("Tanggal di luar rentang yang wajar (tahun 2000-2100)."))

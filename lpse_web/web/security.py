@@ -59,3 +59,18 @@ def enforce_session_timeouts():
         return login_redirect()
     session["last_seen"] = now
     return None
+
+
+# Where an account that must change its password may still go.
+_ALLOWED_BEFORE_PASSWORD_CHANGE = frozenset(
+    {"auth.change_password", "auth.logout", "auth.set_language", "static", "web.health"})
+
+
+def enforce_password_change():
+    """An administrator's temporary password is for one thing only: choosing a new one."""
+    if (current_user.is_authenticated and current_user.must_change_password
+            and request.endpoint not in _ALLOWED_BEFORE_PASSWORD_CHANGE):
+        from flask import redirect, url_for
+
+        return redirect(url_for("auth.change_password"))
+    return None

@@ -24,7 +24,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', lpse_web.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
-    sa.Column('actor_name', sa.String(length=120), nullable=False),
+    sa.Column('actor_name', sa.String(length=254), nullable=False),
     sa.Column('address', sa.String(length=45), nullable=True),
     sa.Column('action', sa.String(length=10), nullable=False),
     sa.Column('table_name', sa.String(length=64), nullable=False),
@@ -106,6 +106,7 @@ def upgrade():
     sa.Column('locale', sa.String(length=5), nullable=False),
     sa.Column('session_token', sa.String(length=64), nullable=False),
     sa.Column('totp_secret', sa.String(length=64), nullable=True),
+    sa.Column('totp_pending_secret', sa.String(length=64), nullable=True),
     sa.Column('totp_enabled_at', lpse_web.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('totp_last_step', sa.Integer(), nullable=True),
     sa.Column('created_at', lpse_web.database.UTCDateTime(timezone=True), nullable=False),
@@ -165,11 +166,16 @@ def _default_data():
     and the four counter services. The administrator edits them on the settings page."""
     from datetime import time
 
+    from flask import current_app
+
+    # A new office starts in the zone the installer configured (LPSE_TIMEZONE).
+    timezone = current_app.config.get('LPSE_TIMEZONE', 'Asia/Makassar')
+
     office = sa.table('office', sa.column('id'), sa.column('name'), sa.column('address'),
                       sa.column('government_level'), sa.column('region'), sa.column('timezone'),
                       sa.column('national_holidays'))
     op.bulk_insert(office, [{'id': 1, 'name': 'LPSE', 'address': '', 'government_level': 'provinsi',
-                             'region': '', 'timezone': 'Asia/Makassar', 'national_holidays': True}])
+                             'region': '', 'timezone': timezone, 'national_holidays': True}])
     hours = sa.table('service_hours', sa.column('weekday'), sa.column('opens', sa.Time),
                      sa.column('closes', sa.Time))
     rows = []

@@ -33,7 +33,7 @@ class Sample:
     def args(self) -> dict:
         return {"user_id": self.user_id, "closure_id": self.closure_id,
                 "counter_id": self.counter_id, "room_id": self.room_id,
-                "announcement_id": self.announcement_id, "lang": "id"}
+                "announcement_id": self.announcement_id, "service_id": self.service_id, "lang": "id"}
 
 
 @pytest.fixture

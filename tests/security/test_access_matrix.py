@@ -51,6 +51,7 @@ POLICY = {
     "office.hours": ADMIN_ONLY,
     "office.add_closure": ADMIN_ONLY,
     "office.remove_closure": ADMIN_ONLY,
+    "catalogue.counter_services": ADMIN_ONLY,
     "catalogue.counters": ADMIN_ONLY,
     "catalogue.rooms": ADMIN_ONLY,
     "announcements.index": STAFF,

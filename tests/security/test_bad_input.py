@@ -99,6 +99,14 @@ FORMS = [
     FormSpec("closure_day", "admin", "/admin/kantor/libur", {"day": SOON, "reason": "Cuti bersama kantor"},
              text=("reason",), dates=("day",), wrong={"day": "besok"}, wrong_message="Tanggal tidak valid",
              unique=("day",)),
+    FormSpec("counter_service_create", "admin", "/admin/layanan",
+             {"code": "P", "name": "Pelatihan SPSE", "active": "y"},
+             text=("name",), wrong={"code": "A B!"}, wrong_message="Kode hanya huruf dan angka",
+             unique=("name",)),
+    FormSpec("counter_service_edit", "admin", "/admin/layanan/{service_id}",
+             {"code": "V", "name": "Verifikasi dokumen", "active": "y"},
+             text=("name",), wrong={"code": "A B!"}, wrong_message="Kode hanya huruf dan angka",
+             unique=("name",)),
     FormSpec("counter_create", "admin", "/admin/loket",
              {"name": "Loket 7", "services": "{service_id}", "active": "y"},
              text=("name",), wrong={"services": "abc"}, wrong_message="Pilihan tidak valid.",
@@ -132,7 +140,8 @@ CHECKBOXES = {"active", "national_holidays", "roles", "services"}  # a browser o
 
 def url_and_valid(spec: FormSpec, sample) -> tuple[str, dict]:
     """The form's URL and its valid submission, with the sample objects' ids filled in."""
-    ids = {"user_id": sample.user_id, "counter_id": sample.counter_id, "room_id": sample.room_id}
+    ids = {"user_id": sample.user_id, "counter_id": sample.counter_id, "room_id": sample.room_id,
+           "service_id": sample.service_id}
     valid = {k: v.format(service_id=sample.service_id) if isinstance(v, str) else v
              for k, v in spec.valid.items()}
     return spec.path.format(**ids), valid
@@ -177,6 +186,8 @@ def form_client(app, make_user, signed_in):
                 staff = make_user(Role.VERIFIKATOR, totp=who == "pending_totp")
                 response = client.post("/masuk", data={"email": staff.email, "password": PASSWORD})
                 assert response.status_code == 302
+                if who == "pending_enrol":  # as a browser does: the page (and its QR) first
+                    assert client.get("/masuk/aktifkan-2fa").status_code == 200
         return client, token_of(client)
 
     return client_for

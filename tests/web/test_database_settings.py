@@ -103,3 +103,28 @@ def test_proxy_count_makes_the_visitor_address_visible(database_url):
     assert seen["address"] == "203.0.113.7"
     with app.app_context():
         db.engine.dispose()
+
+
+def test_password_check_runs_outside_the_write_lock(app, sqlite_only, make_user):
+    from lpse_web.auth import services
+
+    vendor = make_user()
+    with app.test_request_context("/masuk", method="POST"):
+        assert services.authenticate(vendor.email, "Salah#Sandi2026") is None
+        # The slow hash comparison ran after the read ended: other writers were free.
+        assert not _other_writer_is_locked_out(sqlite_only)
+
+
+def test_new_installation_starts_in_the_configured_zone(tmp_path):
+    from flask_migrate import upgrade
+
+    from lpse_web import create_app
+    from lpse_web.office.models import Office
+
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x", "LPSE_TIMEZONE": "Asia/Jayapura"})
+    with app.app_context():
+        upgrade()
+        assert db.session.get(Office, 1).timezone == "Asia/Jayapura"
+        db.session.remove()
+        db.engine.dispose()
