@@ -218,8 +218,11 @@ def page(new_page) -> Page:
 
 @pytest.fixture(scope="session")
 def readme_screenshots() -> Path:
-    README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return README_SCREENSHOTS
+    """Where the tests' screenshots go: the git-ignored folder, or the README's with
+    LPSE_README_SCREENSHOTS=1 (so a test run does not rewrite committed pictures)."""
+    folder = README_SCREENSHOTS if os.environ.get("LPSE_README_SCREENSHOTS") else FAILURE_SCREENSHOTS
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.hookimpl(wrapper=True)
