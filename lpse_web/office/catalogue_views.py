@@ -1,4 +1,5 @@
-"""The administrator's lists of counter services, counters (loket) and rooms."""
+"""The administrator's lists of counter services, counters (loket) and rooms: each page
+lists the records and holds the form to add one or edit the one in the URL."""
 
 from flask import Blueprint, flash, redirect, url_for
 from flask_babel import gettext as _
@@ -16,74 +17,68 @@ from lpse_web.web.render import render
 bp = Blueprint("catalogue", __name__, url_prefix="/admin")
 
 
-def _saved(name):
-    db.session.commit()
-    flash(_("%(name)s disimpan.", name=name), "success")
+def _list_and_form(*, model, record_id, form_class, save, duplicate, endpoint, template, order,
+                   prepare=None, **context):
+    """GET: the list and an empty (or pre-filled) form. POST: save, or the form again with
+    its errors (422). `save(record, form)` returns the saved record or raises DuplicateError,
+    whose message `duplicate` is shown on `form.<first field>`."""
+    record = db.get_or_404(model, record_id) if record_id else None
+    form = form_class(obj=prefill(record))
+    if prepare:
+        prepare(form, record)
+    if form.validate_on_submit():
+        try:
+            saved = save(record, form)
+        except services.DuplicateError:
+            next(iter(f for f in form if f.name != "csrf_token")).errors.append(duplicate)
+        else:
+            db.session.commit()
+            flash(_("%(name)s disimpan.", name=saved.name), "success")
+            return redirect(url_for(endpoint), 303)
+    rows = db.session.scalars(select(model).order_by(order)).all()
+    return render(template, block="form" if form.is_submitted() else None,
+                  status=422 if form.is_submitted() else 200, form=form, record=record, rows=rows,
+                  **context)
 
 
 @bp.route("/layanan", methods=["GET", "POST"])
 @bp.route("/layanan/<int:service_id>", methods=["GET", "POST"])
 @allow(Role.ADMIN)
 def counter_services(service_id=None):
-    service = db.get_or_404(CounterService, service_id) if service_id else None
-    form = CounterServiceForm(obj=prefill(service))
-    if form.validate_on_submit():
-        try:
-            saved = services.save_counter_service(service, code=form.code.data, name=form.name.data,
-                                                  active=form.active.data)
-        except services.DuplicateError:
-            form.code.errors.append(_("Kode atau nama layanan sudah dipakai."))
-        else:
-            _saved(saved.name)
-            return redirect(url_for("catalogue.counter_services"), 303)
-    rows = db.session.scalars(select(CounterService).order_by(CounterService.code)).all()
-    return render("office/counter_services.html", block="form" if form.is_submitted() else None,
-                  status=422 if form.is_submitted() else 200, form=form, service=service,
-                  services=rows)
+    return _list_and_form(
+        model=CounterService, record_id=service_id, form_class=CounterServiceForm,
+        save=lambda record, form: services.save_counter_service(
+            record, code=form.code.data, name=form.name.data, active=form.active.data),
+        duplicate=_("Kode atau nama layanan sudah dipakai."), endpoint="catalogue.counter_services",
+        template="office/counter_services.html", order=CounterService.code)
+
+
+def _offer_active_services(form, counter):
+    form.services.choices = choices((s.id, s.name) for s in db.session.scalars(
+        select(CounterService).where(CounterService.active).order_by(CounterService.name)))
+    if counter is not None and not form.is_submitted():
+        form.services.data = [s.id for s in counter.services]
 
 
 @bp.route("/loket", methods=["GET", "POST"])
 @bp.route("/loket/<int:counter_id>", methods=["GET", "POST"])
 @allow(Role.ADMIN)
 def counters(counter_id=None):
-    counter = db.get_or_404(Counter, counter_id) if counter_id else None
-    form = CounterForm(obj=prefill(counter))
-    form.services.choices = choices((s.id, s.name) for s in db.session.scalars(
-        select(CounterService).where(CounterService.active).order_by(CounterService.name)))
-    if counter is not None and not form.is_submitted():
-        form.services.data = [s.id for s in counter.services]
-    if form.validate_on_submit():
-        try:
-            saved = services.save_counter(counter, name=form.name.data, active=form.active.data,
-                                          service_ids=form.services.data)
-        except services.DuplicateError:
-            form.name.errors.append(_("Nama loket sudah dipakai."))
-        else:
-            _saved(saved.name)
-            return redirect(url_for("catalogue.counters"), 303)
-    rows = db.session.scalars(select(Counter).order_by(Counter.name)).all()
-    return render("office/counters.html", block="form" if form.is_submitted() else None,
-                  status=422 if form.is_submitted() else 200, form=form, counter=counter,
-                  counters=rows)
+    return _list_and_form(
+        model=Counter, record_id=counter_id, form_class=CounterForm, prepare=_offer_active_services,
+        save=lambda record, form: services.save_counter(
+            record, name=form.name.data, active=form.active.data, service_ids=form.services.data),
+        duplicate=_("Nama loket sudah dipakai."), endpoint="catalogue.counters",
+        template="office/counters.html", order=Counter.name)
 
 
 @bp.route("/ruang", methods=["GET", "POST"])
 @bp.route("/ruang/<int:room_id>", methods=["GET", "POST"])
 @allow(Role.ADMIN)
 def rooms(room_id=None):
-    room = db.get_or_404(Room, room_id) if room_id else None
-    form = RoomForm(obj=prefill(room))
-    if form.validate_on_submit():
-        fields = {name: form[name].data for name in
-                  ("name", "kind", "seats", "computers", "equipment", "active")}
-        try:
-            saved = services.save_room(room, **fields)
-        except services.DuplicateError:
-            form.name.errors.append(_("Nama ruang sudah dipakai."))
-        else:
-            _saved(saved.name)
-            return redirect(url_for("catalogue.rooms"), 303)
-    rows = db.session.scalars(select(Room).order_by(Room.name)).all()
-    return render("office/rooms.html", block="form" if form.is_submitted() else None,
-                  status=422 if form.is_submitted() else 200, form=form, room=room, rooms=rows,
-                  kind_labels=ROOM_KIND_LABELS)
+    fields = ("name", "kind", "seats", "computers", "equipment", "active")
+    return _list_and_form(
+        model=Room, record_id=room_id, form_class=RoomForm,
+        save=lambda record, form: services.save_room(record, **{f: form[f].data for f in fields}),
+        duplicate=_("Nama ruang sudah dipakai."), endpoint="catalogue.rooms",
+        template="office/rooms.html", order=Room.name, kind_labels=ROOM_KIND_LABELS)

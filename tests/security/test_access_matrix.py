@@ -153,8 +153,7 @@ def test_role_route_matrix(app, sample, signed_in, who):
         elif is_login_redirect(response) and not (
                 who in SENDS_TO_LOGIN.get(rule.endpoint, ()) and login_redirect_next(response) == ""):
             failures.append(f"{label}: permitted, but sent to the login page ({response.location})")
-    if failures:
-        pytest.fail(f"as {who}:\n" + "\n".join(failures), pytrace=False)
+    assert not failures, f"as {who}:\n" + "\n".join(failures)
 
 
 def staff_only_rules(app):

@@ -4,8 +4,6 @@ csrf_token form field (plain forms)."""
 
 from datetime import date, timedelta
 
-import pytest
-
 from lpse_web.auth.roles import Role
 from tests.factories import PASSWORD
 from tests.security.conftest import post, routes, row_counts, token_of, url_of
@@ -97,8 +95,7 @@ def test_every_post_route_refuses_a_missing_token_and_writes_nothing(app, sample
             failures.append(f"POST {url}: {response.status_code}, expected 400 for the missing token")
         if row_counts(app) != before:
             failures.append(f"POST {url}: refused, yet the database changed")
-    if failures:
-        pytest.fail("\n".join(failures), pytrace=False)
+    assert not failures, "\n".join(failures)
     assert client.get("/akun").status_code == 200  # not even signed out
 
 
@@ -116,8 +113,7 @@ def test_token_in_the_htmx_header_is_accepted_on_every_post_route(app, sample, s
         wrote = row_counts(app) != before
         if wrote == (rule.rule in NO_WRITE_FOR_SIGNED_IN_ADMIN):
             failures.append(f"POST {url}: {'wrote' if wrote else 'did not write'} to the database")
-    if failures:
-        pytest.fail("\n".join(failures), pytrace=False)
+    assert not failures, "\n".join(failures)
 
 
 def test_token_as_a_form_field_is_accepted(app, sample, signed_in):
