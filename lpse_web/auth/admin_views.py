@@ -9,7 +9,7 @@ from lpse_web.auth.forms import UserForm
 from lpse_web.auth.models import User, UserRole
 from lpse_web.auth.roles import ROLE_LABELS, Role
 from lpse_web.extensions import db
-from lpse_web.web.access import allow
+from lpse_web.web.access import allow, recent_sign_in
 from lpse_web.web.forms import clean_arg, prefill
 from lpse_web.web.pagination import paginate
 from lpse_web.web.render import render
@@ -41,6 +41,7 @@ def index():
 
 @bp.route("/baru", methods=["GET", "POST"])
 @allow(Role.ADMIN)
+@recent_sign_in
 def create():
     form = UserForm()
     if form.validate_on_submit():
@@ -64,6 +65,7 @@ def create():
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
 @allow(Role.ADMIN)
+@recent_sign_in
 def edit(user_id):
     user = _get_user(user_id)
     form = UserForm(obj=prefill(user))
@@ -96,6 +98,7 @@ def edit(user_id):
 
 @bp.route("/<int:user_id>/reset-sandi", methods=["POST"])
 @allow(Role.ADMIN)
+@recent_sign_in
 def reset_password(user_id):
     user = _get_user(user_id)
     password = services.reset_password(user)
@@ -105,6 +108,7 @@ def reset_password(user_id):
 
 @bp.route("/<int:user_id>/reset-2fa", methods=["POST"])
 @allow(Role.ADMIN)
+@recent_sign_in
 def reset_two_factor(user_id):
     user = _get_user(user_id)
     services.reset_two_factor(user)

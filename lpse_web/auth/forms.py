@@ -76,6 +76,11 @@ class ChangePasswordForm(PasswordFields, Form):
                                      validators=[DataRequired(), max_length(128)])
 
 
+class ReauthenticateForm(Form):
+    password = PasswordField(_l("Kata sandi Anda"), validators=[DataRequired(), max_length(128)])
+    code = StringField(_l("Kode autentikasi (6 digit)"), validators=[max_length(10)])
+
+
 class ConfirmPasswordForm(Form):
     password = PasswordField(_l("Kata sandi Anda"), validators=[DataRequired(), max_length(128)])
 

@@ -14,6 +14,7 @@ from lpse_web.auth.forms import (
     ConfirmPasswordForm,
     EnrolForm,
     LoginForm,
+    ReauthenticateForm,
     RegisterForm,
 )
 from lpse_web.auth.models import User
@@ -198,6 +199,27 @@ def enrol_two_factor():
         flash(_("Silakan masuk kembali."), "warning")
         return redirect(url_for("auth.login"))
     return _enrol(user, "auth.enrol_two_factor", lambda: _sign_in_after_enrolment(user))
+
+
+@bp.route("/masuk/ulang", methods=["GET", "POST"])
+@allow(SIGNED_IN)
+def reauthenticate():
+    """Prove it is still you (password, and the TOTP code when two-factor is on) before a
+    sensitive action; see web.access.recent_sign_in."""
+    user = current_user._get_current_object()
+    form = ReauthenticateForm()
+    if form.validate_on_submit():
+        if not _password_confirmed(user, form.password.data):
+            form.password.errors.append(_("Kata sandi salah (atau terlalu banyak percobaan)."))
+        elif user.totp_enabled and not totp.accept_code(user, form.code.data or ""):
+            db.session.commit()
+            form.code.errors.append(_("Kode salah atau sudah pernah dipakai."))
+        else:
+            db.session.commit()
+            session["reauth_at"] = utcnow().timestamp()
+            return redirect(_safe_next(request.args.get("next")) or url_for("web.home"), 303)
+    return render("auth/reauthenticate.html", block="form", status=422 if form.is_submitted() else 200,
+                  form=form, needs_code=user.totp_enabled)
 
 
 @bp.route("/keluar", methods=["POST"])

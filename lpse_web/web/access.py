@@ -75,3 +75,26 @@ def enforce_access():
         return login_redirect()
     current_app.logger.warning("access refused: user %s to %s", current_user.id, endpoint)
     abort(403)
+
+
+RECENT_SIGN_IN_SECONDS = 15 * 60
+
+
+def recent_sign_in(view):
+    """For sensitive actions (managing accounts): the user proved who they are within the
+    last 15 minutes (sign-in or re-authentication), not merely has a live session."""
+    from functools import wraps
+
+    from flask import session
+
+    from lpse_web.database import utcnow
+
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        proved_at = max(session.get("login_at", 0), session.get("reauth_at", 0))
+        if utcnow().timestamp() - proved_at > RECENT_SIGN_IN_SECONDS:
+            back = request.full_path.rstrip("?") if request.method == "GET" else request.referrer
+            return redirect(url_for("auth.reauthenticate", next=back))
+        return view(*args, **kwargs)
+
+    return guarded

@@ -166,3 +166,24 @@ def test_a_254_character_email_signs_in(app, client, make_user):
     with app.app_context():
         assert db.session.scalar(select(AuditEntry.actor_name).where(
             AuditEntry.actor_id == user.id)) == email
+
+
+def test_account_administration_needs_a_recent_sign_in(app, client, make_user, login):
+    import time
+
+    import pyotp
+
+    admin = make_user(Role.ADMIN)
+    login(client, admin)
+    vendor = make_user(Role.VENDOR)
+    with client.session_transaction() as session:
+        session["login_at"] -= 20 * 60  # signed in 20 minutes ago: the session lives on
+    assert client.get("/admin/pengguna").status_code == 200  # reading is fine
+    response = client.post(f"/admin/pengguna/{vendor.id}/reset-sandi")
+    assert response.status_code == 302 and "/masuk/ulang" in response.location
+    response = client.post("/masuk/ulang?next=/admin/pengguna", data={"password": PASSWORD, "code": "000000"})
+    assert response.status_code == 422 and "Kode salah" in response.get_data(as_text=True)
+    code = pyotp.TOTP(admin.totp_secret).at(time.time() + 30)
+    response = client.post("/masuk/ulang?next=/admin/pengguna", data={"password": PASSWORD, "code": code})
+    assert response.status_code == 303 and response.location.endswith("/admin/pengguna")
+    assert client.post(f"/admin/pengguna/{vendor.id}/reset-sandi").status_code == 200

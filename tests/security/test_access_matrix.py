@@ -40,6 +40,7 @@ POLICY = {
     "auth.account": SIGNED_IN,
     "auth.change_password": SIGNED_IN,
     "auth.manage_two_factor": SIGNED_IN,
+    "auth.reauthenticate": SIGNED_IN,
     "auth.new_recovery_codes": SIGNED_IN,
     "auth.disable_two_factor": SIGNED_IN,
     "users.index": ADMIN_ONLY,

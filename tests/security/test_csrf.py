@@ -2,7 +2,10 @@
 and accepts the token in the X-CSRFToken header (htmx's hx-headers) or in the
 csrf_token form field (plain forms)."""
 
+import time
 from datetime import date, timedelta
+
+import pyotp
 
 from lpse_web.auth.roles import Role
 from tests.factories import PASSWORD
@@ -20,6 +23,7 @@ def valid_forms(sample, admin) -> dict[str, dict]:
     """For each POST rule, a submission the view accepts: without CSRF protection it
     would change the database (except where the signed-in admin is sent elsewhere)."""
     soon = date.today() + timedelta(days=90)
+    next_code = pyotp.TOTP(admin.totp_secret).at(time.time() + 30)  # sign-in used the current one
     return {
         "/masuk": {"email": admin.email, "password": PASSWORD},
         "/masuk/kode": {"code": "123456"},
@@ -45,6 +49,7 @@ def valid_forms(sample, admin) -> dict[str, dict]:
         "/admin/kantor/jam": {f"day{d}": "07.30-12.00, 13.00-15.30" if d < 5 else "" for d in range(7)},
         "/admin/kantor/libur": {"day": soon.isoformat(), "reason": "Cuti bersama kantor"},
         "/admin/kantor/libur/<int:closure_id>/hapus": {},
+        "/masuk/ulang": {"password": PASSWORD, "code": next_code},
         "/admin/layanan": {"code": "P", "name": "Pelatihan SPSE", "active": "y"},
         "/admin/layanan/<int:service_id>": {"code": "V", "name": "Verifikasi berkas penyedia",
                                             "active": "y"},
@@ -61,9 +66,10 @@ def valid_forms(sample, admin) -> dict[str, dict]:
     }
 
 
-# POST rules that, for a signed-in administrator, redirect without writing anything.
+# POST rules that, for a signed-in administrator, add no row: they redirect, or (the
+# re-authentication) change only the session and the last TOTP step used.
 NO_WRITE_FOR_SIGNED_IN_ADMIN = {"/masuk", "/masuk/kode", "/masuk/aktifkan-2fa", "/daftar", "/akun/2fa",
-                                "/akun/2fa/nonaktifkan"}
+                                "/akun/2fa/nonaktifkan", "/masuk/ulang"}
 
 
 def post_rules(app):
