@@ -30,6 +30,7 @@ ADMIN_ONLY = frozenset({Role.ADMIN})
 POLICY = {
     "web.home": PUBLIC,
     "web.health": PUBLIC,
+    "web.favicon": PUBLIC,
     "office.calendar": PUBLIC,
     "auth.login": PUBLIC,
     "auth.two_factor": PUBLIC,  # the view itself requires a pending password step
