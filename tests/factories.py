@@ -1,7 +1,6 @@
 """Factories return callables with defaults (Indico's style): make_user(role=...)."""
 
 import itertools
-import time
 from functools import cache
 
 import pyotp
@@ -61,6 +60,3 @@ def log_in(app, client, user, password=PASSWORD):
     assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
     return response
 
-
-def wait_for_next_totp_step():
-    time.sleep(30 - time.time() % 30 + 0.05)

@@ -6,11 +6,13 @@ the declaration for every endpoint, and an endpoint that declares nothing is ref
 every endpoint of app.url_map has a policy and that the guard gives 302/403/200."""
 
 from collections.abc import Callable
+from functools import wraps
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, redirect, request, session, url_for
 from flask_login import current_user
 
 from lpse_web.auth.roles import STAFF_ROLES, Role
+from lpse_web.database import utcnow
 
 PUBLIC = "public"  # anyone, signed in or not
 SIGNED_IN = "signed_in"  # any signed-in account
@@ -83,12 +85,6 @@ RECENT_SIGN_IN_SECONDS = 15 * 60
 def recent_sign_in(view):
     """For sensitive actions (managing accounts): the user proved who they are within the
     last 15 minutes (sign-in or re-authentication), not merely has a live session."""
-    from functools import wraps
-
-    from flask import session
-
-    from lpse_web.database import utcnow
-
     @wraps(view)
     def guarded(*args, **kwargs):
         proved_at = max(session.get("login_at", 0), session.get("reauth_at", 0))
