@@ -76,13 +76,18 @@ def _register_blueprints(app: Flask) -> None:
     from lpse_web.audit.views import bp as audit_bp
     from lpse_web.auth.admin_views import bp as users_bp
     from lpse_web.auth.views import bp as auth_bp
+    from lpse_web.counter.admin_views import bp as counter_admin_bp
+    from lpse_web.counter.queue_views import bp as queue_bp
+    from lpse_web.counter.report_views import bp as counter_report_bp
+    from lpse_web.counter.vendor_views import bp as booking_bp
+    from lpse_web.mail import models as _mail_models  # noqa: F401 - the outbox table
     from lpse_web.office.announcement_views import bp as announcements_bp
     from lpse_web.office.catalogue_views import bp as catalogue_bp
     from lpse_web.office.views import bp as office_bp
     from lpse_web.web.views import bp as web_bp
 
     for blueprint in (web_bp, auth_bp, users_bp, office_bp, catalogue_bp, announcements_bp,
-                      audit_bp):
+                      audit_bp, booking_bp, queue_bp, counter_report_bp, counter_admin_bp):
         app.register_blueprint(blueprint)
     # Static files are public (the login page needs its stylesheet).
     from lpse_web.web.access import PUBLIC, allow

@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask create-user`, `flask seed-demo`."""
+"""Command-line tasks: `flask create-user`, `flask seed-demo`, `flask send-mail`."""
 
 import click
 from flask import current_app
@@ -52,6 +52,20 @@ def seed_demo_command(reset):
     current_app.logger.info("demo data seeded")
 
 
+@click.command("send-mail")
+@with_appcontext
+def send_mail_command():
+    """Deliver the queued e-mail (run it from a timer, e.g. every minute)."""
+    from lpse_web.mail.services import mail_configured, send_pending
+
+    if not mail_configured():
+        click.echo("MAIL_SERVER is not set: nothing to send.")
+        return
+    sent, failed = send_pending()
+    click.echo(f"sent {sent}, failed {failed}")
+
+
 def init_app(app):
+    app.cli.add_command(send_mail_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)

@@ -65,3 +65,15 @@ class Config:
     PROXY_COUNT = int(os.environ.get("LPSE_PROXY_COUNT", "0"))
 
     PAGE_SIZE = 25
+
+    # Pin the app's clock (ISO 8601 with offset); unset in real use. See lpse_web/clock.py.
+    LPSE_NOW = os.environ.get("LPSE_NOW")
+
+    # Outgoing e-mail (booking confirmations). Without MAIL_SERVER nothing is queued;
+    # with it, messages wait in the outbox until `flask send-mail` (a timer) delivers them.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER")

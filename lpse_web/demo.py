@@ -81,6 +81,8 @@ def seed_demo(reset: bool = False, vendors: int = 30, seed: int = 2026) -> list[
     logins.append((f"penyedia01@{DEMO_DOMAIN} .. penyedia{vendors:02d}", "vendor"))
 
     _seed_calendar_and_announcements(now)
+    db.session.flush()
+    _seed_counter_history(now)
     db.session.commit()
     return logins
 
@@ -121,6 +123,26 @@ def _seed_calendar_and_announcements(now):
             kind="info", title="Layanan verifikasi dengan janji temu",
             body="Pesan jadwal verifikasi dokumen secara daring agar tidak mengantre.",
             starts_at=now - timedelta(hours=1), ends_at=_local_time(now + timedelta(days=14), 16)))
+
+
+def _seed_counter_history(now):
+    """A month of counter visits before today, today's queue, and the next two weeks'
+    bookings, once (a second seed-demo leaves them as they are)."""
+    from lpse_web.counter import history
+    from lpse_web.counter.models import Booking
+
+    if db.session.scalar(select(Booking.id).limit(1)) is not None:
+        return
+    calendar = office_services.load_calendar()
+    vendors = db.session.execute(select(User.id, User.name).where(
+        User.email.like(f"penyedia%@{DEMO_DOMAIN}"))).all()
+    staff = db.session.scalars(select(User.id).where(
+        User.email.in_([f"verifikator@{DEMO_DOMAIN}", f"helpdesk@{DEMO_DOMAIN}"]))).all()
+    today = calendar.local_day(now)
+    # The demo vendor penyedia01 keeps a clean slate: the first thing to try is booking.
+    history.generate(calendar, first=today - timedelta(days=30), last=today + timedelta(days=10),
+                     now=now, visitors=[tuple(v) for v in vendors[1:]], staff_ids=list(staff),
+                     fill=0.45, walk_ins_per_day=3)
 
 
 __all__ = ["DEMO_PASSWORD", "seed_demo"]

@@ -14,8 +14,10 @@ from sqlalchemy import and_, event, inspect, select
 from sqlalchemy.orm import Session
 
 SECRET = "***"
-# Who acts outside a request (CLI commands, workers): set with `acting_as()`.
-_system_actor: ContextVar[str] = ContextVar("audit_actor", default="sistem")
+# Who acts when it is not the signed-in user: CLI commands, workers, and the app's own
+# housekeeping inside a request (marking no-shows). Set with `acting_as()`.
+SYSTEM = "sistem"
+_system_actor: ContextVar[str | None] = ContextVar("audit_actor", default=None)
 
 
 class Audited:
@@ -55,6 +57,9 @@ def _plain(value):
 
 
 def _actor():
+    acting = _system_actor.get()
+    if acting is not None:
+        return None, acting, request.remote_addr if has_request_context() else None
     if has_request_context():
         from flask_login import current_user
 
@@ -63,7 +68,7 @@ def _actor():
         if user is not None and getattr(user, "is_authenticated", False):
             return user.id, user.email, address
         return None, "anonim", address
-    return None, _system_actor.get(), None
+    return None, SYSTEM, None
 
 
 def _values(obj, columns, secret, attr="current", old=None):

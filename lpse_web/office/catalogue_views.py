@@ -48,7 +48,8 @@ def counter_services(service_id=None):
     return _list_and_form(
         model=CounterService, record_id=service_id, form_class=CounterServiceForm,
         save=lambda record, form: services.save_counter_service(
-            record, code=form.code.data, name=form.name.data, active=form.active.data),
+            record, code=form.code.data, name=form.name.data, active=form.active.data,
+            **{f: form[f].data for f in services.SERVICE_RULE_FIELDS}),
         duplicate=_("Kode atau nama layanan sudah dipakai."), endpoint="catalogue.counter_services",
         template="office/counter_services.html", order=CounterService.code)
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from lpse_web.extensions import db
 from lpse_web.office.models import CounterService, Office
-from lpse_web.office.services import DEFAULT_COUNTER_SERVICES, install_default_hours
+from lpse_web.office.services import DEFAULT_COUNTER_SERVICES, DEFAULT_SERVICE_RULES, install_default_hours
 
 
 def install_defaults(timezone: str = "Asia/Makassar") -> None:
@@ -15,5 +15,5 @@ def install_defaults(timezone: str = "Asia/Makassar") -> None:
     install_default_hours()
     for code, name in DEFAULT_COUNTER_SERVICES:
         if db.session.scalar(select(CounterService.id).where(CounterService.code == code)) is None:
-            db.session.add(CounterService(code=code, name=name))
+            db.session.add(CounterService(code=code, name=name, **DEFAULT_SERVICE_RULES[code]))
     db.session.flush()

@@ -96,6 +96,20 @@ class CounterServiceForm(Form):
                        validators=[DataRequired(), max_length(10), no_markup])
     name = StringField(_l("Nama layanan"), validators=[DataRequired(), max_length(120), no_markup])
     active = BooleanField(_l("Layanan aktif"), default=True)
+    duration_minutes = IntegerField(_l("Lama satu slot (menit)"), default=30,
+                                    validators=[InputRequired(), NumberRange(5, 240)])
+    min_notice_minutes = IntegerField(_l("Pemesanan paling lambat (menit sebelum slot)"), default=120,
+                                      validators=[InputRequired(), NumberRange(0, 7 * 24 * 60)])
+    max_advance_days = IntegerField(_l("Dapat dipesan sampai (hari ke depan)"), default=30,
+                                    validators=[InputRequired(), NumberRange(1, 365)])
+    grace_minutes = IntegerField(_l("Batas keterlambatan sebelum dianggap tidak hadir (menit)"),
+                                 default=15, validators=[InputRequired(), NumberRange(0, 240)])
+    is_verification = BooleanField(_l("Verifikasi dokumen (hasil: disetujui / ditolak)"))
+    checklist_vendor = TextAreaField(_l("Dokumen yang dibawa penyedia (satu per baris)"),
+                                     validators=[max_length(2000), no_markup])
+    checklist_official = TextAreaField(
+        _l("Dokumen yang dibawa pejabat/pengguna non-penyedia (satu per baris)"),
+        validators=[max_length(2000), no_markup])
 
     def validate_code(self, field):
         if field.data and not re.fullmatch(r"[A-Za-z0-9]{1,10}", field.data.strip()):

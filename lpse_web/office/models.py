@@ -3,7 +3,7 @@ hours, closure days, counters (loket) with their services, rooms, announcements.
 
 from datetime import date, datetime, time
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lpse_web.audit.recorder import Audited
@@ -61,14 +61,33 @@ class ClosureDay(Audited, db.Model):
 
 
 class CounterService(Audited, db.Model):
-    """A service offered at the counter (verification, consultation, ...)."""
+    """A service offered at the counter (verification, consultation, ...) with its own
+    slot length and booking rules. The checklists hold one document per line."""
 
     __tablename__ = "counter_service"
+    __table_args__ = (
+        CheckConstraint("duration_minutes BETWEEN 5 AND 240", name="duration_range"),
+        CheckConstraint("min_notice_minutes >= 0 AND max_advance_days >= 1 AND grace_minutes >= 0",
+                        name="rules_non_negative"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(10), unique=True)  # ticket prefix, e.g. "V"
     name: Mapped[str] = mapped_column(String(120))
     active: Mapped[bool] = mapped_column(default=True)
+    duration_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
+    min_notice_minutes: Mapped[int] = mapped_column(default=120, server_default="120")
+    max_advance_days: Mapped[int] = mapped_column(default=30, server_default="30")
+    # A booked visitor not checked in this long after the slot starts is a no-show.
+    grace_minutes: Mapped[int] = mapped_column(default=15, server_default="15")
+    # Verification ends approved (disetujui) or rejected (ditolak); other services "served".
+    is_verification: Mapped[bool] = mapped_column(default=False, server_default=false())
+    checklist_vendor: Mapped[str] = mapped_column(Text, default="", server_default="")
+    checklist_official: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    def checklist_for(self, *, official: bool) -> list[str]:
+        text = self.checklist_official if official else self.checklist_vendor
+        return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 counter_offers = Table(

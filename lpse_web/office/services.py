@@ -27,6 +27,34 @@ DEFAULT_COUNTER_SERVICES = (
     ("A", "Aktivasi / reset akun"),
     ("D", "Agregasi Data Penyedia"),
 )
+# What a visitor brings (DOMAIN.md "Service counter", 001_6ab587347c85cf9e.txt Pasal 26):
+# LPSE may not ask for more than this.
+VERIFICATION_CHECKLIST_VENDOR = "\n".join((
+    "KTP direktur utama / pemilik perusahaan / pejabat yang berwenang (asli dan salinan)",
+    "Akta pendirian perusahaan dan akta perubahan terakhir (asli dan salinan)",
+    "NPWP perusahaan, atau NPWP pribadi untuk usaha perseorangan (asli dan salinan)",
+    "Izin usaha (Surat Izin Usaha / NIB) sesuai bidang usaha (asli dan salinan)",
+    "Formulir pendaftaran yang sudah dicetak dan ditandatangani",
+    "Formulir keikutsertaan yang sudah dicetak dan ditandatangani",
+))
+VERIFICATION_CHECKLIST_OFFICIAL = "\n".join((
+    "Surat tugas / surat keputusan pengangkatan (asli dan salinan)",
+    "KTP (asli)",
+    "Formulir pendaftaran yang sudah dicetak dan ditandatangani",
+))
+ACCOUNT_CHECKLIST = "\n".join((
+    "KTP pemohon (asli)",
+    "Surat kuasa bila diwakilkan",
+))
+DEFAULT_SERVICE_RULES = {
+    "V": {"duration_minutes": 30, "is_verification": True,
+          "checklist_vendor": VERIFICATION_CHECKLIST_VENDOR,
+          "checklist_official": VERIFICATION_CHECKLIST_OFFICIAL},
+    "K": {"duration_minutes": 30},
+    "A": {"duration_minutes": 15, "checklist_vendor": ACCOUNT_CHECKLIST,
+          "checklist_official": ACCOUNT_CHECKLIST},
+    "D": {"duration_minutes": 30},
+}
 
 
 def get_office() -> Office:
@@ -169,8 +197,13 @@ def save_room(room: Room | None, **fields) -> Room:
     return room
 
 
+SERVICE_RULE_FIELDS = ("duration_minutes", "min_notice_minutes", "max_advance_days", "grace_minutes",
+                       "is_verification", "checklist_vendor", "checklist_official")
+
+
 def save_counter_service(service: CounterService | None, *, code: str, name: str,
-                         active: bool) -> CounterService:
+                         active: bool, **rules) -> CounterService:
+    """Save a service; `rules` are any of SERVICE_RULE_FIELDS."""
     code = code.strip().upper()
     clash = select(CounterService.id).where(
         (CounterService.code == code) | (CounterService.name == name.strip()))
@@ -180,5 +213,9 @@ def save_counter_service(service: CounterService | None, *, code: str, name: str
         raise DuplicateError(code)
     service = service or CounterService()
     service.code, service.name, service.active = code, name.strip(), active
+    for key, value in rules.items():
+        if key not in SERVICE_RULE_FIELDS:
+            raise TypeError(key)
+        setattr(service, key, value.strip() if isinstance(value, str) else value)
     db.session.add(service)
     return service

@@ -39,3 +39,21 @@
     box.replaceChildren(p);
   });
 })();
+
+// A print button (the ticket page): no inline onclick under the CSP.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-print]");
+  if (button) { window.print(); }
+});
+
+// Desk forms posted with htmx (check-in, walk-in) are emptied after a successful post,
+// ready for the next visitor; a refused one keeps what was typed.
+document.addEventListener("htmx:afterRequest", function (event) {
+  var form = event.detail.elt;
+  if (form && form.hasAttribute && form.hasAttribute("data-reset-after-htmx") && event.detail.successful
+      && event.detail.xhr.status === 200) {
+    form.reset();
+    var first = form.querySelector("input[type=text]");
+    if (first) { first.focus(); }
+  }
+});

@@ -1,0 +1,1 @@
+"""The service counter (loket): vendors book slots, staff run the day's queue."""

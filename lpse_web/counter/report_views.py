@@ -1,0 +1,111 @@
+"""The counter report page and its CSV and XLSX exports."""
+
+import csv
+import io
+from datetime import date
+
+from flask import Blueprint, current_app, request
+from flask_babel import gettext as _
+from openpyxl import Workbook
+
+from lpse_web import clock
+from lpse_web.auth.roles import Role
+from lpse_web.counter.queue import REJECTION_REASONS
+from lpse_web.counter.report import PERIODS, counter_report, period_range
+from lpse_web.office.services import load_calendar
+from lpse_web.web.access import allow
+from lpse_web.web.render import render
+
+bp = Blueprint("counter_report", __name__, url_prefix="/antrian/laporan")
+READERS = (Role.MANAGER, Role.VERIFIKATOR)
+
+
+def _period():
+    period = request.args.get("periode", "month")
+    period = period if period in PERIODS else "month"
+    try:
+        anchor = date.fromisoformat(request.args.get("tanggal", "")[:10])
+        if not 2000 <= anchor.year <= 2100:
+            raise ValueError
+    except ValueError:
+        anchor = load_calendar().local_day(clock.now())
+    first, last = period_range(period, anchor)
+    return period, anchor, counter_report(first, last, clock.now())
+
+
+def _columns():
+    return [_("Nama"), _("Dipesan"), _("Langsung"), _("Selesai"), _("Tidak hadir"), _("Batal"),
+            _("Disetujui"), _("Ditolak"), _("Tunggu median (mnt)"), _("Tunggu p90 (mnt)"),
+            _("Layanan median (mnt)"), _("Layanan p90 (mnt)")]
+
+
+def _row(stats, name=None):
+    def minutes(value):
+        return None if value is None else round(value, 1)
+    return [name or stats.name, stats.booked, stats.walk_ins, stats.done, stats.no_shows, stats.cancelled,
+            stats.approved, stats.rejected, minutes(stats.wait_median), minutes(stats.wait_p90),
+            minutes(stats.service_median), minutes(stats.service_p90)]
+
+
+def _tables(report):
+    total = _("Jumlah")
+    return {
+        "layanan": (_("Per layanan"), _columns(),
+                    [_row(s) for s in report.by_service] + [_row(report.total, total)]),
+        "loket": (_("Per loket"), _columns(), [_row(s) for s in report.by_counter]),
+        "alasan": (_("Alasan penolakan"), [_("Alasan"), _("Jumlah")],
+                   [[str(REJECTION_REASONS.get(code, code)), n] for code, n in report.reasons]),
+    }
+
+
+def _filename(report, ext):
+    return f"laporan-loket-{report.first.isoformat()}-{report.last.isoformat()}.{ext}"
+
+
+def _download(body, mimetype, filename):
+    response = current_app.response_class(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.route("/")
+@allow(*READERS)
+def index():
+    period, anchor, report = _period()
+    return render("counter/report.html", period=period, anchor=anchor, report=report,
+                  tables=_tables(report), args={"periode": period, "tanggal": anchor.isoformat()})
+
+
+@bp.route("/unduh.csv")
+@allow(*READERS)
+def export_csv():
+    _period_name, _anchor, report = _period()
+    tables = _tables(report)
+    name = request.args.get("tabel", "layanan")
+    _title, columns, rows = tables.get(name, tables["layanan"])
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    writer.writerows(rows)
+    # A byte-order mark, so that Excel opens the UTF-8 file with the right characters.
+    return _download("\ufeff" + buffer.getvalue(), "text/csv; charset=utf-8",
+                     _filename(report, f"{name}.csv"))
+
+
+@bp.route("/unduh.xlsx")
+@allow(*READERS)
+def export_xlsx():
+    _period_name, _anchor, report = _period()
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, columns, rows in _tables(report).values():
+        sheet = workbook.create_sheet(title[:31])
+        sheet.append([f"{title}: {report.first.isoformat()} – {report.last.isoformat()}"])
+        sheet.append(columns)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _download(buffer.getvalue(),
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     _filename(report, "xlsx"))
