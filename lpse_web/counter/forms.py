@@ -19,7 +19,7 @@ class ConfirmForm(Form):
 class CheckInForm(Form):
     code = StringField(_l("Kode pemesanan (ketik atau pindai)"),
                        validators=[DataRequired(), max_length(12), no_markup],
-                       render_kw={"autocomplete": "off", "autocapitalize": "characters"})
+                       render_kw={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True})
 
 
 class WalkInForm(Form):
