@@ -11,7 +11,8 @@ from lpse_web.counter.models import Booking
 
 def qr_svg(code: str) -> str:
     """An inline SVG (no data: URL, so the strict CSP needs no exception)."""
-    return segno.make(code, error="m").svg_inline(scale=6, dark="#111", light="#fff")
+    # omitsize: a viewBox instead of a fixed size, so the stylesheet decides how large.
+    return segno.make(code, error="m").svg_inline(omitsize=True, dark="#111", light="#fff")
 
 
 def ics(booking: Booking, *, office_name: str, address: str, host: str, now: datetime) -> bytes:
