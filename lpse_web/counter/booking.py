@@ -169,10 +169,12 @@ def _checked_slot(service: CounterService, starts_at: datetime, now: datetime,
     return slot
 
 
-def locked(query):
-    """FOR UPDATE SKIP LOCKED of the booking rows only (their eager joins are outer joins,
-    which PostgreSQL will not lock). SQLite drops it: its write lock is already held."""
-    return query.with_for_update(skip_locked=True, of=Booking)
+def locked(query, skip: bool = True):
+    """FOR UPDATE [SKIP LOCKED] of the booking rows only (their eager joins are outer
+    joins, which PostgreSQL will not lock). SQLite drops it: its write lock is already
+    held. Skip rows another desk is changing when any row will do (the next visitor);
+    wait for them when one row is meant (a scanned code)."""
+    return query.with_for_update(skip_locked=skip, of=Booking)
 
 
 def sweep_no_shows(now: datetime) -> int:
@@ -265,7 +267,7 @@ def visitor_bookings(visitor_id: int, limit: int = 100) -> list[Booking]:
 
 def find_booking(code: str) -> Booking | None:
     code = (code or "").strip().upper()
-    if not code or len(code) > 12:
+    if not code or len(code) > 12 or not code.isalnum():  # a NUL would be a 500 on PostgreSQL
         return None
     return db.session.scalar(select(Booking).where(Booking.code == code))
 

@@ -105,7 +105,9 @@ def check_in(code: str, day: date, now: datetime) -> Booking:
     no-shows may still be checked in on the same day."""
     sweep_no_shows(now)
     code = (code or "").strip().upper()
-    booking = db.session.scalar(locked(select(Booking).where(Booking.code == code))) if code else None
+    booking = None
+    if code:
+        booking = db.session.scalar(locked(select(Booking).where(Booking.code == code), skip=False))
     if booking is None:
         raise UnknownCodeError()
     if booking.day != day:

@@ -163,6 +163,9 @@ def reschedule(code):
             return redirect(url_for(".reschedule", code=code), 303)
         flash(_("Jadwal diubah. Tempat lama sudah dilepas."), "success")
         return redirect(url_for(".ticket", code=booking.code), 303)
+    if form.is_submitted():  # a start no slot can have (too long, control characters)
+        flash(MESSAGES[bookings.NotBookableError](), "error")
+        return redirect(url_for(".reschedule", code=code), 303)
     if not bookings.can_change(booking, clock.now()):
         flash(MESSAGES[bookings.TooLateError](), "error")
         return redirect(url_for(".ticket", code=code), 303)
