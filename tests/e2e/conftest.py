@@ -5,16 +5,22 @@ databases; the browser tests run once, on a fresh SQLite file). The server is a 
 process started once per session: `flask db upgrade`, `flask seed-demo`, then gunicorn with
 two workers on a free port. Every page collects its console: a Content-Security-Policy
 violation or a JavaScript error fails the test. A failing test leaves a screenshot in
-tests/e2e/screenshots/ (git-ignored) and the tail of the server's log in its report."""
+tests/e2e/screenshots/ (git-ignored) and the tail of the server's log in its report.
+
+The counter tests get a second server of their own (`counter_server`): its clock is pinned
+with LPSE_NOW to COUNTER_NOW, and the demo's counter history (generated around the real
+date) is removed, so that day's queue and slots are empty whenever the suite runs."""
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,8 +40,11 @@ FAILURE_SCREENSHOTS = Path(__file__).parent / "screenshots"  # git-ignored
 README_SCREENSHOTS = ROOT / "docs" / "screenshots"  # committed, shown in the README
 VIEWPORT = {"width": 1280, "height": 800}
 STARTUP_SECONDS = 30
+# The counter server's pinned clock: Monday 30 November 2026, 07.00 WITA, an ordinary
+# working day before opening (with the default 2-hour notice, the first slot is 09.00).
+COUNTER_NOW = "2026-11-30T07:00:00+08:00"
 
-SERVER_LOG = pytest.StashKey[Path]()
+SERVER_LOGS = pytest.StashKey[list[Path]]()
 REPORT = pytest.StashKey[dict]()
 
 
@@ -72,15 +81,16 @@ def _flask(env: dict, *args: str) -> None:
                     f"{result.stdout}\n{result.stderr}", pytrace=False)
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory, request) -> Iterator[LiveServer]:
-    """The real app in its own processes, on a fresh migrated and seeded SQLite database."""
+@contextmanager
+def _serve(base: Path, request, extra_env: dict | None = None,
+           prepare: Callable[[Path], None] | None = None) -> Iterator[LiveServer]:
+    """The real app in its own processes, on a fresh migrated and seeded SQLite database
+    in `base`; `prepare(database)` runs after the seed, before gunicorn starts."""
     # Flask puts the instance folder next to the package and no setting moves it; an
     # instance/config.py there would override DATABASE_URL and point us at real data.
     if (ROOT / "instance" / "config.py").exists():
         pytest.fail(f"{ROOT / 'instance' / 'config.py'} exists and would override the e2e "
                     "database; move it away to run the end-to-end tests.", pytrace=False)
-    base = tmp_path_factory.mktemp("e2e")
     database = base / "e2e.db"
     log = base / "server.log"
     port = _free_port()
@@ -93,8 +103,12 @@ def live_server(tmp_path_factory, request) -> Iterator[LiveServer]:
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("LPSE_HTTPS", None)  # plain http on 127.0.0.1: a Secure cookie would never come back
+    env.pop("LPSE_NOW", None)  # a clock pinned in the caller's shell is not the tests' clock
+    env.update(extra_env or {})
     _flask(env, "db", "upgrade")
     _flask(env, "seed-demo")
+    if prepare is not None:
+        prepare(database)
 
     with log.open("w") as log_file:
         server = subprocess.Popen(
@@ -103,7 +117,7 @@ def live_server(tmp_path_factory, request) -> Iterator[LiveServer]:
              "--capture-output", "--no-control-socket", "wsgi:app"],
             cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
     live = LiveServer(url=f"http://127.0.0.1:{port}", log=log, database=database)
-    request.config.stash[SERVER_LOG] = log
+    request.config.stash.setdefault(SERVER_LOGS, []).append(log)
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
         while not _answers(live.url + "/sehat"):
@@ -122,6 +136,42 @@ def live_server(tmp_path_factory, request) -> Iterator[LiveServer]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, request) -> Iterator[LiveServer]:
+    """The real app in its own processes, on a fresh migrated and seeded SQLite database."""
+    with _serve(tmp_path_factory.mktemp("e2e"), request) as live:
+        yield live
+
+
+def _empty_counter(database: Path) -> None:
+    """Remove the demo's counter history: seed-demo generates it around the real date,
+    which may be the pinned day. The counters and services stay; check the ones the
+    tests use."""
+    with sqlite3.connect(database) as connection:
+        for table in ("counter_booking", "counter_slot", "counter_ticket_sequence", "counter_closure"):
+            connection.execute(f"DELETE FROM {table}")
+        offered = {name for (name,) in connection.execute(
+            "SELECT c.name || ':' || s.code FROM counter c"
+            " JOIN counter_offers o ON o.counter_id = c.id"
+            " JOIN counter_service s ON s.id = o.service_id"
+            " WHERE c.active AND s.active")}
+    connection.close()
+    needed = {"Loket 1:V", "Loket 2:V", "Loket 3:K"}
+    if not needed <= offered:
+        pytest.fail(f"seed-demo no longer sets up the counters the e2e tests use ({sorted(needed)}); "
+                    f"found {sorted(offered)}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def counter_server(tmp_path_factory, request) -> Iterator[LiveServer]:
+    """A second server for the service counter: clock pinned to COUNTER_NOW, counters
+    from seed-demo (Loket 1 and Loket 2 offer verification, Loket 3 consultation), and
+    no bookings at all."""
+    with _serve(tmp_path_factory.mktemp("e2e-counter"), request,
+                extra_env={"LPSE_NOW": COUNTER_NOW}, prepare=_empty_counter) as live:
+        yield live
 
 
 @pytest.fixture(scope="session")
@@ -168,12 +218,49 @@ document.addEventListener("securitypolicyviolation", function (e) {
 """
 
 
-@pytest.fixture
-def context(browser, live_server) -> Iterator[BrowserContext]:
-    ctx = browser.new_context(base_url=live_server.url, viewport=VIEWPORT, locale="id-ID",
-                              timezone_id="Asia/Makassar")
+def _new_context(browser: Browser, server: LiveServer, **options) -> BrowserContext:
+    ctx = browser.new_context(**{"base_url": server.url, "viewport": VIEWPORT, "locale": "id-ID",
+                                 "timezone_id": "Asia/Makassar", **options})
     ctx.set_default_timeout(10_000)
     ctx.add_init_script(_CSP_LISTENER)
+    return ctx
+
+
+class _WatchedPages:
+    """The pages a test opened: their console is collected; at teardown a failed test
+    gets their screenshots, and a passing one fails if a console reported problems."""
+
+    def __init__(self) -> None:
+        self.problems = ConsoleProblems()
+        self.pages: list[Page] = []
+
+    def watch(self, page: Page) -> Page:
+        page.on("console", self.problems.on_console)
+        page.on("pageerror", self.problems.on_page_error)
+        self.pages.append(page)
+        return page
+
+    def finish(self, request) -> None:
+        report = request.node.stash.get(REPORT, {})
+        call = report.get("call")
+        if call is not None and call.failed:
+            FAILURE_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            for i, page in enumerate(self.pages):
+                if not page.is_closed():
+                    page.screenshot(path=FAILURE_SCREENSHOTS / f"{request.node.name}-{i}.png",
+                                    full_page=True)
+        problems = self.problems
+        if problems.csp or problems.errors:
+            if call is not None and call.failed:  # already failing: say it, do not add an error
+                print(f"the browser console reported problems:\n{problems.summary()}")
+            else:
+                pytest.fail(f"the browser console reported problems:\n{problems.summary()}",
+                            pytrace=False)
+
+
+@pytest.fixture
+def context(browser, live_server) -> Iterator[BrowserContext]:
+    ctx = _new_context(browser, live_server)
     try:
         yield ctx
     finally:
@@ -183,32 +270,31 @@ def context(browser, live_server) -> Iterator[BrowserContext]:
 @pytest.fixture
 def new_page(context, request):
     """Open a page in this test's browser context (cookies shared); each one is watched."""
-    problems = ConsoleProblems()
-    pages: list[Page] = []
+    watched = _WatchedPages()
+    yield lambda: watched.watch(context.new_page())
+    watched.finish(request)
 
-    def open_page() -> Page:
-        page = context.new_page()
-        page.on("console", problems.on_console)
-        page.on("pageerror", problems.on_page_error)
-        pages.append(page)
-        return page
+
+@pytest.fixture
+def counter_browser(browser, counter_server, request):
+    """Open a page on the counter server in a browser context of its own (one per person:
+    the vendor, the staff member, the display board). Keyword arguments go to
+    new_context (java_script_enabled=False, storage_state=...). Pages are watched like
+    `new_page`'s."""
+    watched = _WatchedPages()
+    contexts: list[BrowserContext] = []
+
+    def open_page(**options) -> Page:
+        ctx = _new_context(browser, counter_server, **options)
+        contexts.append(ctx)
+        return watched.watch(ctx.new_page())
 
     yield open_page
-
-    report = request.node.stash.get(REPORT, {})
-    call = report.get("call")
-    if call is not None and call.failed:
-        FAILURE_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        for i, page in enumerate(pages):
-            if not page.is_closed():
-                page.screenshot(path=FAILURE_SCREENSHOTS / f"{request.node.name}-{i}.png",
-                                full_page=True)
-    if problems.csp or problems.errors:
-        if call is not None and call.failed:  # already failing: say it, do not add an error
-            print(f"the browser console reported problems:\n{problems.summary()}")
-        else:
-            pytest.fail(f"the browser console reported problems:\n{problems.summary()}",
-                        pytrace=False)
+    try:
+        watched.finish(request)
+    finally:
+        for ctx in contexts:
+            ctx.close()
 
 
 @pytest.fixture
@@ -230,8 +316,10 @@ def pytest_runtest_makereport(item, call):
     report = yield
     item.stash.setdefault(REPORT, {})[report.when] = report
     if report.failed:
-        log = item.config.stash.get(SERVER_LOG, None)
-        if log is not None and log.exists():
-            tail = "\n".join(log.read_text(errors="replace").splitlines()[-60:])
-            report.sections.append(("server log (last 60 lines)", tail))
+        # The log of the server(s) this test used; all of them if it failed before.
+        used = [v.log for v in getattr(item, "funcargs", {}).values() if isinstance(v, LiveServer)]
+        for log in used or item.config.stash.get(SERVER_LOGS, []):
+            if log.exists():
+                tail = "\n".join(log.read_text(errors="replace").splitlines()[-60:])
+                report.sections.append((f"server log {log.parent.name} (last 60 lines)", tail))
     return report
