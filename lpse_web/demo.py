@@ -5,10 +5,10 @@ from datetime import timedelta
 
 from sqlalchemy import delete, select
 
+from lpse_web import clock
 from lpse_web.auth.models import User
 from lpse_web.auth.passwords import hash_password
 from lpse_web.auth.roles import Role
-from lpse_web.database import utcnow
 from lpse_web.extensions import db
 from lpse_web.office import services as office_services
 from lpse_web.office.defaults import install_defaults
@@ -57,7 +57,7 @@ def seed_demo(reset: bool = False, vendors: int = 30, seed: int = 2026) -> list[
     _seed_services_counters_rooms()
 
     password_hash = hash_password(DEMO_PASSWORD)  # one hash: scrypt is slow on purpose
-    now = utcnow()
+    now = clock.now()  # LPSE_NOW pins a training demo to its day
     logins = []
     for key, name, roles in STAFF:
         email = f"{key}@{DEMO_DOMAIN}"

@@ -4,7 +4,7 @@ and keep the ticket; reschedule or cancel it; see past visits and their outcomes
 A ticket is found by its code, and shown only to its owner and to counter staff:
 anyone else gets 404, as if it did not exist (codes cannot be probed)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -17,12 +17,14 @@ from lpse_web.counter.forms import ConfirmForm
 from lpse_web.counter.notify import queue_confirmation
 from lpse_web.counter.tickets import ics, qr_svg
 from lpse_web.extensions import db
+from lpse_web.office.calendar import WEEKDAY_NAMES
 from lpse_web.office.models import CounterService
 from lpse_web.office.services import get_office, load_calendar
 from lpse_web.web.access import SIGNED_IN, allow
 from lpse_web.web.render import render
 
 bp = Blueprint("booking", __name__)
+bp.add_app_template_global(WEEKDAY_NAMES, "WEEKDAY_NAMES")
 BOOKERS = (Role.VENDOR, Role.ROOM_USER)  # vendors, and officials who register at the counter
 TICKET_READERS = (Role.VERIFIKATOR, Role.HELPDESK, Role.MANAGER, Role.ADMIN)
 
@@ -54,6 +56,16 @@ def _chosen_day(days: list[date]) -> date | None:
     return days[0] if days else None
 
 
+def _day_grid(days: list[tuple[date, int]], calendar) -> tuple[list[int], list[list[tuple]]]:
+    """The bookable days laid out as calendar weeks, one column per weekday the office
+    opens. A cell is (day, places left) or (day, None): past, closed or out of reach."""
+    columns = sorted(calendar.hours) or list(range(5))
+    left = dict(days)
+    weeks = sorted({d - timedelta(days=d.weekday()) for d in left})
+    return columns, [[(monday + timedelta(days=w), left.get(monday + timedelta(days=w))) for w in columns]
+                     for monday in weeks]
+
+
 def _slot_page(service: CounterService, *, template: str, picker_url, mode: str, **context):
     """The day list and the chosen day's slots; the `slots` block alone for htmx (the
     day links and the 15-second refresh of the remaining places)."""
@@ -61,7 +73,9 @@ def _slot_page(service: CounterService, *, template: str, picker_url, mode: str,
     days = bookings.open_days(service, now, calendar)
     day = _chosen_day([d for d, _left in days])
     offers = bookings.day_offers(service, day, now, calendar) if day else []
+    columns, weeks = _day_grid(days, calendar)
     return render(template, block="slots", service=service, days=days, day=day, offers=offers,
+                  columns=columns, weeks=weeks,
                   start_of=lambda at: bookings.format_start(at, calendar), picker_url=picker_url,
                   mode=mode, **context)
 

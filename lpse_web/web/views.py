@@ -5,8 +5,8 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, redirect, url_for
 from flask_login import current_user
 
+from lpse_web import clock
 from lpse_web.auth.roles import Role
-from lpse_web.database import utcnow
 from lpse_web.office.services import get_office, load_calendar, zone_label
 from lpse_web.web.access import PUBLIC, allow
 from lpse_web.web.render import render
@@ -20,7 +20,7 @@ def home():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     calendar = load_calendar()
-    now = utcnow()
+    now = clock.now()
     today = calendar.local_day(now)
     intervals = [(a.astimezone(calendar.zone), b.astimezone(calendar.zone))
                  for a, b in calendar.open_intervals(today)]
