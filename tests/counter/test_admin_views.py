@@ -27,7 +27,8 @@ def test_service_rules_are_editable_and_used_for_slots(app, client, make_user, l
         assert (service.duration_minutes, service.min_notice_minutes, service.max_advance_days) == (60, 0, 7)
         assert service.checklist_for(official=False) == ["Catatan masalah", "Tangkapan layar galat"]
         assert not service.is_verification
-        logged = db.session.scalar(select(AuditEntry).where(AuditEntry.table_name == "counter_service"))
+        logged = db.session.scalar(select(AuditEntry).where(AuditEntry.table_name == "counter_service",
+                                                            AuditEntry.action == "update"))
         assert logged.after["duration_minutes"] == 60
     client.post("/keluar")
     login(client, make_user(Role.VENDOR))

@@ -1,7 +1,9 @@
 """Bad input to every form: empty, 10,000 characters, wrong types, out-of-range values,
 hostile HTML and NUL bytes. Never a 5xx; invalid input answers 422 with field errors in
-Indonesian (also for htmx, as a fragment); the hostile string only ever comes back
-escaped; nothing is written (row counts of every table, the audit log included)."""
+Indonesian (also for htmx, as a fragment), or, for the counter's one-field steps, an
+Indonesian error message flashed on the page it redirects to (htmx: the refreshed block,
+422); the hostile string only ever comes back escaped; nothing is written (row counts of
+every table, the audit log included)."""
 
 import html
 import itertools
@@ -23,6 +25,7 @@ SOON = (date.today() + timedelta(days=90)).isoformat()
 LONG = 10_000
 
 FIELD_ERROR = re.compile(r'<small class="field-error"[^>]*>(.*?)</small>', re.S)
+FLASH = re.compile(r'<p class="flash flash-(\w+)"[^>]*>(.*?)</p>', re.S)
 # WTForms' own (English) messages, and words any Indonesian message of this app uses.
 ENGLISH = re.compile(r"\b(this|the|field|is|not|must|choices?|number|between|value|required|could|"
                      r"invalid|coerced|least|most)\b", re.I)
@@ -33,8 +36,8 @@ INDONESIAN = re.compile(r"\b(wajib|tidak|harus|maksimal|minimal|pilih|pilihan|sa
 @dataclass
 class FormSpec:
     name: str
-    who: str  # anonymous | pending_totp | pending_enrol | vendor | admin
-    path: str  # may name {user_id}, {counter_id}, {room_id}
+    who: str  # anonymous | pending_totp | pending_enrol | owner (of the sample ticket) | a role
+    path: str  # may name {user_id}, {counter_id}, {room_id}, {service_id}, {booking_id}, {code}
     valid: dict
     text: tuple[str, ...]  # free-text fields: long, hostile and NUL values go here
     wrong: dict  # letters in numbers and dates, choices that do not exist
@@ -46,6 +49,8 @@ class FormSpec:
     empty_is_valid: bool = False
     unique: tuple[str, ...] = ()  # made distinct per submission: one accepted by mistake
     #                               must not make the next one fail for another reason
+    flashes: str = ""  # refused with this flash message and a redirect, not field errors:
+    #                    what empty and too long input must produce
 
 
 USER = {"name": "Maria Goreti", "email": "maria@example.test", "nip": "198701012010012001",
@@ -55,6 +60,16 @@ ROOM = {"name": "Ruang Rapat Sabu", "kind": "meeting", "seats": "12", "computers
         "equipment": "Papan tulis", "active": "y"}
 ROOM_WRONG = {"seats": "banyak", "computers": "1.5", "kind": "kastil"}
 ROOM_OUT_OF_RANGE = {"seats": "-1", "computers": "501"}
+SERVICE_RULES = {"duration_minutes": "30", "min_notice_minutes": "120", "max_advance_days": "30",
+                 "grace_minutes": "15", "is_verification": "y",
+                 "checklist_vendor": "KTP direktur\nAkta pendirian", "checklist_official": "Surat tugas"}
+SERVICE_TEXT = ("name", "checklist_vendor", "checklist_official")
+SERVICE_NUMBERS = ("duration_minutes", "min_notice_minutes", "max_advance_days", "grace_minutes")
+SERVICE_WRONG = {"code": "A B!", "duration_minutes": "setengah jam", "min_notice_minutes": "2 jam",
+                 "max_advance_days": "1.5", "grace_minutes": "0x0f"}
+SERVICE_OUT_OF_RANGE = {"duration_minutes": "4", "min_notice_minutes": "-1", "max_advance_days": "366",
+                        "grace_minutes": "241"}
+NOT_BOOKABLE = "Slot itu tidak dapat dipesan"
 
 FORMS = [
     FormSpec("login", "anonymous", "/masuk", {"email": "penyedia@example.test", "password": PASSWORD},
@@ -100,12 +115,14 @@ FORMS = [
              text=("reason",), dates=("day",), wrong={"day": "besok"}, wrong_message="Tanggal tidak valid",
              unique=("day",)),
     FormSpec("counter_service_create", "admin", "/admin/layanan",
-             {"code": "P", "name": "Pelatihan SPSE", "active": "y"},
-             text=("name",), wrong={"code": "A B!"}, wrong_message="Kode hanya huruf dan angka",
+             {"code": "P", "name": "Pelatihan SPSE", "active": "y", **SERVICE_RULES},
+             text=SERVICE_TEXT, numbers=SERVICE_NUMBERS, wrong=SERVICE_WRONG,
+             wrong_message="Kode hanya huruf dan angka", out_of_range=SERVICE_OUT_OF_RANGE,
              unique=("name",)),
     FormSpec("counter_service_edit", "admin", "/admin/layanan/{service_id}",
-             {"code": "V", "name": "Verifikasi dokumen", "active": "y"},
-             text=("name",), wrong={"code": "A B!"}, wrong_message="Kode hanya huruf dan angka",
+             {"code": "V", "name": "Verifikasi dokumen", "active": "y", **SERVICE_RULES},
+             text=SERVICE_TEXT, numbers=SERVICE_NUMBERS, wrong=SERVICE_WRONG,
+             wrong_message="Harus berupa bilangan bulat.", out_of_range=SERVICE_OUT_OF_RANGE,
              unique=("name",)),
     FormSpec("counter_create", "admin", "/admin/loket",
              {"name": "Loket 7", "services": "{service_id}", "active": "y"},
@@ -131,19 +148,49 @@ FORMS = [
              wrong={"kind": "gosip", "starts": "besok pagi", "ends": "2026-13-45T25:61"},
              wrong_message="Tanggal dan waktu tidak valid.",
              out_of_range={"starts": "0001-01-01T00:00", "ends": "0001-01-01T01:00"}, unique=("title",)),
+    FormSpec("counter_closure", "admin", "/admin/loket-tutup/",
+             {"counter": "{counter_id}", "day": SOON, "reason": "Petugas cuti"},
+             text=("reason",), dates=("day",), wrong={"day": "besok", "counter": "loket satu"},
+             wrong_message="Tanggal tidak valid",
+             out_of_range={"day": "2000-01-01", "counter": "999999"},  # a past day, no such counter
+             unique=("day",)),
+    # The queue's steps: a one-field form above the queue, refused with a message.
+    FormSpec("queue_check_in", "verifikator", "/antrian/check-in", {"code": "{visit_code}"},
+             text=("code",), wrong={"code": "ZZZZ2222"},
+             wrong_message="Kode pemesanan tidak ditemukan", echoes=False,
+             flashes="Ketik atau pindai kode pemesanan."),
+    FormSpec("queue_walk_in", "verifikator", "/antrian/walk-in",
+             {"service": "{service_id}", "name": "Ibu Rina"}, text=("name",),
+             wrong={"service": "verifikasi"}, wrong_message="Pilih layanan",
+             out_of_range={"service": "999999"}, echoes=False,
+             flashes="Pilih layanan untuk tiket pengunjung langsung."),
+    FormSpec("queue_call", "verifikator", "/antrian/panggil", {"counter": "{counter_id}"},
+             text=("counter",),  # a select: the garbage goes into its value
+             wrong={"counter": "loket satu"}, wrong_message="Pilih loket",
+             out_of_range={"counter": "999999"}, echoes=False,
+             flashes="Pilih loket yang buka hari ini."),
+    FormSpec("queue_finish", "verifikator", "/antrian/{booking_id}/selesai",
+             {"outcome": "approved", "reason": "", "note": "Berkas lengkap"}, text=("note",),
+             wrong={"outcome": "lulus", "reason": "alasan-lain", "documents": "Dokumen palsu"},
+             wrong_message="Pilihan tidak valid",
+             out_of_range={"outcome": "rejected"}),  # rejected needs a reason
+    FormSpec("reschedule", "owner", "/tiket/{code}/jadwal-ulang", {"start": "{reschedule_to}"},
+             text=("start",), wrong={"start": "besok pagi"}, wrong_message=NOT_BOOKABLE,
+             out_of_range={"start": "2000-01-03T09.00"}, echoes=False, flashes=NOT_BOOKABLE),
 ]
 # Passwords are only hashed (a trailing NUL does not even change a PBKDF2/scrypt hash: HMAC
 # pads its key with zeros), and e-mail syntax already refuses NUL.
 SECRET_OR_EMAIL = {"password", "current_password", "new_password", "confirm", "email"}
-CHECKBOXES = {"active", "national_holidays", "roles", "services"}  # a browser omits them when empty
+# A browser omits them when empty.
+CHECKBOXES = {"active", "national_holidays", "roles", "services", "is_verification", "documents"}
 
 
 def url_and_valid(spec: FormSpec, sample) -> tuple[str, dict]:
     """The form's URL and its valid submission, with the sample objects' ids filled in."""
     ids = {"user_id": sample.user_id, "counter_id": sample.counter_id, "room_id": sample.room_id,
-           "service_id": sample.service_id}
-    valid = {k: v.format(service_id=sample.service_id) if isinstance(v, str) else v
-             for k, v in spec.valid.items()}
+           "service_id": sample.service_id, "booking_id": sample.booking_id, "code": sample.code,
+           "visit_code": sample.visit_code, "reschedule_to": sample.reschedule_to}
+    valid = {k: v.format(**ids) if isinstance(v, str) else v for k, v in spec.valid.items()}
     return spec.path.format(**ids), valid
 
 
@@ -151,9 +198,10 @@ def cases(spec: FormSpec, valid: dict) -> dict[str, tuple[dict, str | None, str 
     """name -> (submission, a message it must produce, the hostile string in it)."""
     result = {}
     if not spec.empty_is_valid:
-        result["empty"] = ({k: "" for k in valid if k not in CHECKBOXES}, "Wajib diisi.", None)
+        result["empty"] = ({k: "" for k in valid if k not in CHECKBOXES},
+                           spec.flashes or "Wajib diisi.", None)
     long = {f: "x" * LONG for f in spec.text} | {f: "9" * LONG for f in spec.numbers + spec.dates}
-    result["long"] = ({**valid, **long}, "Maksimal", None)
+    result["long"] = ({**valid, **long}, spec.flashes or "Maksimal", None)
     result["wrong_types"] = ({**valid, **spec.wrong}, spec.wrong_message, None)
     if spec.out_of_range:
         result["out_of_range"] = ({**valid, **spec.out_of_range}, None, None)
@@ -169,17 +217,25 @@ def field_errors(body: str) -> list[str]:
     return [html.unescape(m).strip() for m in FIELD_ERROR.findall(body)]
 
 
+def flashes(body: str) -> list[tuple[str, str]]:
+    """(category, message) of the flash messages on a page."""
+    return [(category, html.unescape(m).strip()) for category, m in FLASH.findall(body)]
+
+
 def not_indonesian(message: str) -> bool:
     return bool(ENGLISH.search(message)) or not INDONESIAN.search(message)
 
 
 @pytest.fixture
-def form_client(app, make_user, signed_in):
+def form_client(app, sample, make_user, signed_in, login):
     """A client in the state the form needs, and its CSRF token."""
 
     def client_for(who: str):
-        if who in ("vendor", "admin"):
+        if who in set(Role):
             client, _ = signed_in(Role(who))
+        elif who == "owner":
+            client = app.test_client()
+            login(client, sample.owner)
         else:
             client = app.test_client()
             if who.startswith("pending"):  # the password step done, the code still to come
@@ -201,30 +257,51 @@ def distinct(name: str, value: str, n: int) -> str:
     return f"{value} {n}"
 
 
-def check_refused(app, client, token, url, data, expected, hostile, echoes, htmx):
+def refusal_page(client, response, htmx) -> tuple[list[str], str]:
+    """Where a view refusing with a flash message shows it: the page it redirects to (303,
+    or for htmx 204 with HX-Redirect), or for htmx the refreshed block itself (422)."""
+    status = response.status_code
+    if status == 303 and not htmx:
+        target = response.location
+    elif status == 204 and htmx and response.headers.get("HX-Redirect"):
+        target = response.headers["HX-Redirect"]
+    elif status == 422 and htmx:
+        return [], response.get_data(as_text=True)
+    else:
+        return [f"status {status}, expected a redirect{' (or 422)' if htmx else ''} with a message"], ""
+    return [], client.get(target).get_data(as_text=True)
+
+
+def check_refused(app, client, token, url, data, expected, hostile, spec, htmx):
     """Submit `data`; return the problems seen and whether the submission was accepted."""
     headers = {"HX-Request": "true"} if htmx else {}
     before = row_counts(app)
     response = post(client, url, token, data, headers=headers)
     body = response.get_data(as_text=True)
-    problems = []
-    accepted = response.status_code in (200, 204, 302, 303)
     if response.status_code >= 500:
-        return [f"server error {response.status_code}"], accepted
-    if response.status_code != 422:
-        problems.append(f"status {response.status_code}, expected 422")
+        return [f"server error {response.status_code}"], True
+    if spec.flashes:
+        problems, shown = refusal_page(client, response, htmx)
+        messages = flashes(shown)
+        accepted = any(category == "success" for category, _ in messages)
+        errors = [message for category, message in messages if category == "error"]
+        if not problems and not errors:
+            problems.append(f"no error message shown: {messages}")
+    else:
+        accepted = response.status_code in (200, 204, 302, 303)
+        problems = [] if response.status_code == 422 else [f"status {response.status_code}, expected 422"]
+        shown, errors = body, field_errors(body)
+        if response.status_code == 422 and not errors:
+            problems.append("no field error shown")
     if row_counts(app) != before:
         problems.append("the database changed")
-    errors = field_errors(body)
-    if response.status_code == 422 and not errors:
-        problems.append("no field error shown")
     problems += [f"message not in Indonesian: {e!r}" for e in errors if not_indonesian(e)]
     if expected and not any(expected in e for e in errors):
         problems.append(f"no {expected!r} among {errors}")
     if hostile:
-        if hostile in body or "<img src=x" in body or "<script>alert" in body:
+        if any(hostile in page or "<img src=x" in page or "<script>alert" in page for page in (body, shown)):
             problems.append("hostile markup sent back unescaped")
-        if echoes and str(escape(hostile)) not in body:
+        if spec.echoes and str(escape(hostile)) not in body:
             problems.append("the submitted value is not shown again (escaped)")
     if htmx and response.status_code == 422 and "<html" in body:
         problems.append("htmx got the full page, not the form's fragment")
@@ -246,12 +323,14 @@ def test_bad_input_is_refused_with_422_in_indonesian_and_writes_nothing(app, sam
     submissions = itertools.product(cases(spec, valid).items(), (False, True))
     for n, ((case, (data, expected, hostile)), htmx) in enumerate(submissions):
         data = {**data, **{f: distinct(f, data[f], n) for f in spec.unique if data.get(f) == valid[f]}}
-        problems, accepted = check_refused(app, client, token, url, data, expected, hostile,
-                                           spec.echoes, htmx)
+        problems, accepted = check_refused(app, client, token, url, data, expected, hostile, spec, htmx)
         failures += [f"{spec.name}/{case}{' (htmx)' if htmx else ''}: {p}" for p in problems]
         if accepted:  # wrongly: start the next case from a clean state of the client
             client, token = form_client(spec.who)
     assert not failures, "\n".join(failures)
+
+
+COUNTER_FORMS = {"counter_service_create", "counter_service_edit", "counter_closure", "queue_finish"}
 
 
 def test_the_sample_submissions_are_valid(app, sample, form_client):
@@ -264,9 +343,15 @@ def test_the_sample_submissions_are_valid(app, sample, form_client):
             clients[spec.who] = form_client(spec.who)
         client, token = clients[spec.who]
         url, data = url_and_valid(spec, sample)
+        before = row_counts(app)
         response = post(client, url, token, data)
         assert response.status_code in (200, 302, 303), (spec.name, response.status_code)
         assert not field_errors(response.get_data(as_text=True)), spec.name
+        if response.status_code in (302, 303):  # a refusal by flash message redirects too
+            categories = [c for c, _ in flashes(client.get(response.location).get_data(as_text=True))]
+            assert "error" not in categories, spec.name
+            if spec.flashes or spec.name in COUNTER_FORMS:
+                assert "success" in categories and row_counts(app) != before, spec.name
 
 
 REGISTER_FIELDS = FORMS[1].valid

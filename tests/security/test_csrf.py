@@ -6,6 +6,7 @@ import time
 from datetime import date, timedelta
 
 import pyotp
+import pytest
 
 from lpse_web.auth.roles import Role
 from tests.factories import PASSWORD
@@ -17,6 +18,12 @@ CSRF_MESSAGE = "token CSRF"
 REGISTRATION = {"name": "Yohanes Bria", "company": "CV Sabana Sumba", "npwp": "01.234.567.8-901.000",
                 "email": "yohanes@example.test", "phone": "0812 3456 7890",
                 "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+
+# A counter service's booking rules, as the defaults have them (the sample service keeps
+# its slots: the sample ticket is moved to one of them later).
+SERVICE_RULES = {"duration_minutes": "30", "min_notice_minutes": "120", "max_advance_days": "30",
+                 "grace_minutes": "15", "checklist_vendor": "KTP direktur\nAkta pendirian",
+                 "checklist_official": "Surat tugas"}
 
 
 def valid_forms(sample, admin) -> dict[str, dict]:
@@ -50,9 +57,9 @@ def valid_forms(sample, admin) -> dict[str, dict]:
         "/admin/kantor/libur": {"day": soon.isoformat(), "reason": "Cuti bersama kantor"},
         "/admin/kantor/libur/<int:closure_id>/hapus": {},
         "/masuk/ulang": {"password": PASSWORD, "code": next_code},
-        "/admin/layanan": {"code": "P", "name": "Pelatihan SPSE", "active": "y"},
+        "/admin/layanan": {"code": "P", "name": "Pelatihan SPSE", "active": "y", **SERVICE_RULES},
         "/admin/layanan/<int:service_id>": {"code": "V", "name": "Verifikasi berkas penyedia",
-                                            "active": "y"},
+                                            "active": "y", **SERVICE_RULES, "is_verification": "y"},
         "/admin/loket": {"name": "Loket 9", "services": str(sample.service_id), "active": "y"},
         "/admin/loket/<int:counter_id>": {"name": "Loket Contoh 2", "services": str(sample.service_id),
                                           "active": "y"},
@@ -63,7 +70,33 @@ def valid_forms(sample, admin) -> dict[str, dict]:
         "/pengumuman": {"kind": "maintenance", "title": "Pemeliharaan jaringan", "body": "",
                         "starts": f"{soon}T08:00", "ends": f"{soon}T10:00"},
         "/pengumuman/<int:announcement_id>/akhiri": {},
+        "/loket/<int:service_id>/<start>": {},  # the slot is in the URL
+        "/tiket/<code>/jadwal-ulang": {"start": sample.reschedule_to},
+        "/tiket/<code>/batal": {},
+        "/antrian/check-in": {"code": sample.visit_code},
+        "/antrian/walk-in": {"service": str(sample.service_id), "name": "Ibu Rina"},
+        "/antrian/panggil": {"counter": str(sample.counter_id)},
+        "/antrian/<int:booking_id>/selesai": {"outcome": "approved", "note": "Berkas lengkap"},
+        "/antrian/<int:booking_id>/tidak-hadir": {},
+        "/admin/loket-tutup/": {"counter": str(sample.counter_id), "day": soon.isoformat(),
+                                "reason": "Petugas cuti"},
+        "/admin/loket-tutup/<int:closure_id>/hapus": {},
     }
+
+
+OWNER = "owner"  # the vendor who booked the sample ticket
+# POST rules an administrator may not use: who submits the sample form there instead
+# (the guard's 403 would otherwise come before anything the form could write).
+POSTED_BY = {
+    "/loket/<int:service_id>/<start>": Role.VENDOR,
+    "/tiket/<code>/jadwal-ulang": OWNER,
+    "/tiket/<code>/batal": OWNER,
+    "/antrian/check-in": Role.VERIFIKATOR,
+    "/antrian/walk-in": Role.VERIFIKATOR,
+    "/antrian/panggil": Role.VERIFIKATOR,
+    "/antrian/<int:booking_id>/selesai": Role.VERIFIKATOR,
+    "/antrian/<int:booking_id>/tidak-hadir": Role.HELPDESK,
+}
 
 
 # POST rules that, for a signed-in administrator, add no row: they redirect, or (the
@@ -73,9 +106,9 @@ NO_WRITE_FOR_SIGNED_IN_ADMIN = {"/masuk", "/masuk/kode", "/masuk/aktifkan-2fa", 
 
 
 def post_rules(app):
-    """Every POST rule; the password change and signing out come last (they change what
-    later requests need)."""
-    last = {"/akun/kata-sandi": 1, "/keluar": 2}
+    """Every POST rule; cancelling the ticket, the password change and signing out come
+    last (they change what later requests need)."""
+    last = {"/tiket/<code>/batal": 1, "/akun/kata-sandi": 1, "/keluar": 2}
     return sorted(routes(app, "POST"), key=lambda rule: last.get(rule.rule, 0))
 
 
@@ -83,16 +116,39 @@ def args_of(sample):
     return {**sample.args(), "lang": "en"}
 
 
+@pytest.fixture
+def posters(app, sample, signed_in, login):
+    """The client (and its CSRF token) that may post to a rule: POSTED_BY, else the
+    administrator. One client per role for the whole test."""
+    admin, admin_user = signed_in(Role.ADMIN)
+    clients = {Role.ADMIN: admin}
+
+    def client_for(rule: str):
+        who = POSTED_BY.get(rule, Role.ADMIN)
+        if who not in clients:
+            if who == OWNER:
+                clients[who] = app.test_client()
+                login(clients[who], sample.owner)
+            else:
+                clients[who], _ = signed_in(who)
+        return clients[who]
+
+    client_for.admin_user = admin_user
+    client_for.clients = clients
+    return client_for
+
+
 def test_every_post_route_has_a_sample_submission(app, sample, make_user):
     forms = valid_forms(sample, make_user(Role.ADMIN))
     assert sorted(rule.rule for rule in routes(app, "POST")) == sorted(forms)
+    assert set(POSTED_BY) <= set(forms)
 
 
-def test_every_post_route_refuses_a_missing_token_and_writes_nothing(app, sample, signed_in):
-    client, admin = signed_in(Role.ADMIN)
-    forms = valid_forms(sample, admin)
+def test_every_post_route_refuses_a_missing_token_and_writes_nothing(app, sample, posters):
+    forms = valid_forms(sample, posters.admin_user)
     failures = []
     for rule in post_rules(app):
+        client = posters(rule.rule)
         url = url_of(rule, args_of(sample))
         before = row_counts(app)
         response = client.post(url, data=forms[rule.rule], csrf=False)
@@ -102,15 +158,17 @@ def test_every_post_route_refuses_a_missing_token_and_writes_nothing(app, sample
         if row_counts(app) != before:
             failures.append(f"POST {url}: refused, yet the database changed")
     assert not failures, "\n".join(failures)
-    assert client.get("/akun").status_code == 200  # not even signed out
+    for who, client in posters.clients.items():
+        assert client.get("/akun").status_code == 200, who  # not even signed out
 
 
-def test_token_in_the_htmx_header_is_accepted_on_every_post_route(app, sample, signed_in):
-    client, admin = signed_in(Role.ADMIN)
-    forms = valid_forms(sample, admin)
-    token = token_of(client)
+def test_token_in_the_htmx_header_is_accepted_on_every_post_route(app, sample, posters):
+    forms = valid_forms(sample, posters.admin_user)
     failures = []
+    tokens = {}
     for rule in post_rules(app):
+        client = posters(rule.rule)
+        token = tokens.setdefault(id(client), token_of(client))
         url = url_of(rule, args_of(sample))
         before = row_counts(app)
         response = post(client, url, token, forms[rule.rule], headers={"HX-Request": "true"})
