@@ -16,7 +16,14 @@ from sqlalchemy.exc import IntegrityError
 from lpse_web.audit.recorder import SYSTEM, acting_as
 from lpse_web.auth.roles import Role
 from lpse_web.counter.models import BOOKED, CANCELLED, NO_SHOW, OPEN_STATUSES, Booking, CounterClosure, Slot
-from lpse_web.counter.slots import Rules, SlotTime, bookable, bookable_days, day_slots, find_slot
+from lpse_web.counter.slots import (
+    Rules,
+    SlotTime,
+    bookable,
+    bookable_slots,
+    find_slot,
+    last_bookable_day,
+)
 from lpse_web.extensions import db
 from lpse_web.office.calendar import ServiceCalendar
 from lpse_web.office.models import Counter, CounterService, counter_offers
@@ -94,8 +101,7 @@ def day_offers(service: CounterService, day: date, now: datetime,
                calendar: ServiceCalendar | None = None) -> list[SlotOffer]:
     """The bookable slots of a day with their remaining places (full ones included)."""
     calendar = calendar or load_calendar()
-    rules = Rules.of(service)
-    slots = [s for s in day_slots(calendar, day, rules.duration) if bookable(calendar, rules, s, now)]
+    slots = bookable_slots(calendar, Rules.of(service), day, now)
     if not slots:
         return []
     capacity = capacities(service.id, day, day)[day]
@@ -108,19 +114,22 @@ def open_days(service: CounterService, now: datetime,
     """The bookable days with the places left on each (three queries, whatever the range)."""
     calendar = calendar or load_calendar()
     rules = Rules.of(service)
-    days = bookable_days(calendar, rules, now)
-    if not days:
+    slots_of = {day: bookable_slots(calendar, rules, day, now)
+                for day in _days(calendar.local_day(now), last_bookable_day(calendar, rules, now))}
+    slots_of = {day: slots for day, slots in slots_of.items() if slots}
+    if not slots_of:
         return []
+    days = sorted(slots_of)
     caps = capacities(service.id, days[0], days[-1])
-    first_start = calendar.open_intervals(days[0])[0][0]
-    last_end = calendar.open_intervals(days[-1])[-1][1]
-    booked = booked_counts(service.id, first_start, last_end)
-    result = []
-    for day in days:
-        slots = [s for s in day_slots(calendar, day, rules.duration) if bookable(calendar, rules, s, now)]
-        left = sum(max(caps[day] - booked.get(s.starts_at, 0), 0) for s in slots)
-        result.append((day, left))
-    return result
+    booked = booked_counts(service.id, slots_of[days[0]][0].starts_at, slots_of[days[-1]][-1].ends_at)
+    return [(day, sum(max(caps[day] - booked.get(s.starts_at, 0), 0) for s in slots_of[day]))
+            for day in days]
+
+
+def _days(first: date, last: date):
+    while first <= last:
+        yield first
+        first += timedelta(days=1)
 
 
 # --- the one place that takes and gives back places ------------------------------------

@@ -14,6 +14,7 @@ from lpse_web.auth.roles import Role
 from lpse_web.counter import queue
 from lpse_web.counter.booking import is_official
 from lpse_web.counter.forms import VERIFICATION_OUTCOMES, CallForm, CheckInForm, FinishForm, WalkInForm
+from lpse_web.counter.labels import OUTCOME_LABELS, STATUS_LABELS
 from lpse_web.counter.models import SERVED, Booking
 from lpse_web.extensions import db
 from lpse_web.office.models import Counter, CounterService
@@ -24,7 +25,12 @@ from lpse_web.web.render import render, wants_fragment
 
 bp = Blueprint("queue", __name__, url_prefix="/antrian")
 bp.add_app_template_global(queue.REJECTION_REASONS, "REJECTION_REASONS")
+bp.add_app_template_global(STATUS_LABELS, "STATUS_LABELS")
+bp.add_app_template_global(OUTCOME_LABELS, "OUTCOME_LABELS")
 COUNTER_STAFF = (Role.VERIFIKATOR, Role.HELPDESK)
+# The queue page lists the latest finished visits only: it is polled every 10 seconds by
+# every desk, and the day's full list is the report's job.
+FINISHED_SHOWN = 20
 
 MESSAGES = {
     queue.UnknownCodeError: lambda: _("Kode pemesanan tidak ditemukan. Periksa kembali kodenya."),
@@ -57,7 +63,7 @@ def _forms(day):
 def _queue_page(status: int = 200):
     day, now = _today()
     return render("counter/queue.html", block="queue", status=status, day=day, now=now,
-                  queue=queue.day_queue(day, now), **_forms(day))
+                  queue=queue.day_queue(day, now), finished_shown=FINISHED_SHOWN, **_forms(day))
 
 
 def _done(message: str, category: str = "success"):

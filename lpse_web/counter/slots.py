@@ -54,17 +54,6 @@ def bookable_slots(calendar: ServiceCalendar, rules: Rules, day: date, now: date
     return [s for s in day_slots(calendar, day, rules.duration) if bookable(calendar, rules, s, now)]
 
 
-def bookable_days(calendar: ServiceCalendar, rules: Rules, now: datetime) -> list[date]:
-    """The days from today to the last bookable day that still have a bookable slot."""
-    today, last = calendar.local_day(now), last_bookable_day(calendar, rules, now)
-    days, day = [], today
-    while day <= last:
-        if bookable_slots(calendar, rules, day, now):
-            days.append(day)
-        day += timedelta(days=1)
-    return days
-
-
 def find_slot(calendar: ServiceCalendar, rules: Rules, starts_at: datetime) -> SlotTime | None:
     """The slot starting at `starts_at`, if the calendar really has one (a start typed
     into a URL by hand is not a slot)."""

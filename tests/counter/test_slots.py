@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from lpse_web.counter.slots import Rules, bookable_days, bookable_slots, day_slots, find_slot
+from lpse_web.counter.slots import Rules, bookable_slots, day_slots, find_slot, last_bookable_day
 from lpse_web.office.calendar import ServiceCalendar
 from tests.counter.conftest import at
 
@@ -61,11 +61,11 @@ def test_the_days_last_slot_is_bookable_until_its_notice():
 
 
 def test_booking_window_ends_after_max_advance_days():
-    days = bookable_days(NTT, RULES, at("07.00"))
-    assert days[0] == date(2026, 11, 30)
-    assert days[-1] <= date(2026, 12, 30)
-    assert date(2026, 12, 24) not in days and date(2026, 12, 25) not in days
-    assert date(2026, 12, 31) not in days
+    now = at("07.00")
+    assert last_bookable_day(NTT, RULES, now) == date(2026, 12, 30)
+    assert bookable_slots(NTT, RULES, date(2026, 12, 30), now) != []
+    assert bookable_slots(NTT, RULES, date(2026, 12, 31), now) == []  # a Thursday, one day too far
+    assert bookable_slots(NTT, RULES, date(2026, 12, 24), now) == []  # cuti bersama
 
 
 def test_find_slot_accepts_only_real_slot_starts():
