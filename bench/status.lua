@@ -38,10 +38,11 @@ function done(summary, latency, requests)
   table.sort(list)
   local e = summary.errors
   io.write(string.format(
-    "BENCH requests=%d duration_us=%d rps=%.2f p50_us=%d p90_us=%d p99_us=%d max_us=%d " ..
+    "BENCH requests=%d duration_us=%d rps=%.2f p50_us=%d p90_us=%d p95_us=%d p99_us=%d max_us=%d " ..
     "non2xx=%d codes=%s sock_connect=%d sock_read=%d sock_write=%d sock_timeout=%d\n",
     summary.requests, summary.duration, summary.requests / (summary.duration / 1e6),
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
+    latency:percentile(50), latency:percentile(90), latency:percentile(95), latency:percentile(99),
+    latency.max,
     bad, (#list > 0 and table.concat(list, ",") or "-"),
     e.connect, e.read, e.write, e.timeout))
 end

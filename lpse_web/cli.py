@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask create-user`, `flask seed-demo`, `flask send-mail`."""
+"""Command-line tasks: `flask create-user`, `flask seed-demo`, `flask seed-scale`, `flask send-mail`."""
 
 import click
 from flask import current_app
@@ -52,6 +52,32 @@ def seed_demo_command(reset):
     current_app.logger.info("demo data seeded")
 
 
+@click.command("seed-scale")
+@click.option("--years", type=click.FloatRange(min=0), default=1, show_default=True,
+              help="Years of counter history before today (up to 14 days ahead).")
+@click.option("--seed", type=int, default=2026, show_default=True, help="Random seed: same seed, same data.")
+@click.option("--vendors", type=click.IntRange(min=1), default=3000, show_default=True,
+              help="Vendor accounts vendorNNNN@scale.test.")
+@with_appcontext
+def seed_scale_command(years, seed, vendors):
+    """Fill the database with a busy office and years of history, in bulk, for benchmarks."""
+    import time
+
+    from lpse_web.scale import SCALE_DOMAIN, SCALE_PASSWORD, seed_scale
+
+    started = time.perf_counter()
+    with acting_as("seed-scale"):
+        steps = seed_scale(years=years, seed=seed, vendors=vendors)
+    for step in steps:
+        written = ", ".join(f"{count:,} {name}" for name, count in step.rows.items())
+        notes = "".join(f"; {note}" for note in step.notes)
+        click.echo(f"{step.name:<10} {step.seconds:7.1f} s  wrote {written}{notes}")
+    click.echo(f"seed-scale done in {time.perf_counter() - started:.1f} s. Logins: "
+               f"vendor0001@{SCALE_DOMAIN} .. vendor{vendors:04d}@{SCALE_DOMAIN}, "
+               f"verifikator@{SCALE_DOMAIN}; password {SCALE_PASSWORD}")
+    current_app.logger.info("scale data seeded: %s", {s.name: s.rows for s in steps})
+
+
 @click.command("send-mail")
 @with_appcontext
 def send_mail_command():
@@ -69,3 +95,4 @@ def init_app(app):
     app.cli.add_command(send_mail_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(seed_scale_command)

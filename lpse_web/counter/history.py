@@ -42,8 +42,10 @@ def generate(calendar: ServiceCalendar, *, first: date, last: date, now: datetim
     (served, no-shows, cancellations), today's queue half-way, future days booked.
     Returns the number of visits written."""
     rng = random.Random(seed)
-    services = db.session.scalars(select(CounterService).where(CounterService.active)).all()
-    counters = db.session.scalars(select(Counter).where(Counter.active)).all()
+    # In a fixed order: the random draws follow it (the same rows on SQLite and PostgreSQL).
+    services = db.session.scalars(select(CounterService).where(CounterService.active)
+                                  .order_by(CounterService.id)).all()
+    counters = db.session.scalars(select(Counter).where(Counter.active).order_by(Counter.id)).all()
     offered = {s.id: [c.id for c in counters if s in c.services] for s in services}
     codes: set[str] = set()
     open_visitor_services: set[tuple[int, int]] = set()
@@ -69,12 +71,17 @@ def generate(calendar: ServiceCalendar, *, first: date, last: date, now: datetim
                 taken = sum(rng.random() < rate for _ in counter_ids)
                 if not taken:
                     continue
+                slot_visits = [_booked_visit(rng, service, slot.starts_at, None, counter_ids, now,
+                                             visitors, open_visitor_services) for _ in range(taken)]
+                # A cancelled booking has given its place back (booking.cancel): `booked`
+                # counts the bookings that still hold one, as the app keeps it.
+                holding = sum(v["status"] != CANCELLED for v in slot_visits)
                 slot_id = db.session.execute(insert(Slot).values(
                     service_id=service.id, starts_at=slot.starts_at, ends_at=slot.ends_at,
-                    capacity=len(counter_ids), booked=taken).returning(Slot.id)).scalar_one()
-                for _ in range(taken):
-                    visits.append(_booked_visit(rng, service, slot.starts_at, slot_id, counter_ids, now,
-                                                visitors, open_visitor_services))
+                    capacity=len(counter_ids), booked=holding).returning(Slot.id)).scalar_one()
+                for visit in slot_visits:
+                    visit["slot_id"] = slot_id
+                visits.extend(slot_visits)
             intervals = calendar.open_intervals(day)
             for _ in range(rng.randint(0, 2 * walk_ins_per_day) if intervals else 0):
                 opens, closes = intervals[rng.randrange(len(intervals))]
@@ -105,7 +112,9 @@ def generate(calendar: ServiceCalendar, *, first: date, last: date, now: datetim
 def _flush(pending: list[dict]) -> int:
     count = len(pending)
     if pending:
-        db.session.execute(insert(Booking), pending)
+        # render_nulls: the ORM would otherwise leave out None values and split the rows
+        # into one INSERT per run of rows with the same None columns (tens of thousands).
+        db.session.execute(insert(Booking).execution_options(render_nulls=True), pending)
         pending.clear()
     return count
 

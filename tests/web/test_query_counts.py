@@ -1,11 +1,28 @@
 """No N+1: a page's query count does not grow with the rows it shows."""
 
 from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import event
+import pytest
+from sqlalchemy import event, func, select
 
 from lpse_web.auth.roles import Role
+from lpse_web.counter.booking import new_code
+from lpse_web.counter.models import (
+    APPROVED,
+    BOOKED,
+    CALLED,
+    CANCELLED,
+    CHECKED_IN,
+    DONE,
+    NO_SHOW,
+    REJECTED,
+    Booking,
+    Slot,
+)
 from lpse_web.extensions import db
+from lpse_web.office.models import Counter, CounterService
 
 
 @contextmanager
@@ -54,3 +71,137 @@ def test_home_page_reads_the_office_once(app, client, make_user, login):
     with counted_queries(app) as statements:
         client.get("/")
     assert sum(1 for s in statements if "FROM office" in s) == 1
+
+
+# --- the service counter: a day with few visits and a day with many ----------------------
+
+WITA = ZoneInfo("Asia/Makassar")
+DAY = date(2026, 11, 30)
+# After the first visit (called to Loket 1), in turn: every state the counter pages show.
+VISIT_KINDS = ("booked", "waiting", "approved", "no_show", "walk_in", "rejected", "cancelled")
+
+
+def _at(hhmm: str) -> datetime:
+    """A WITA time on 30 November 2026, as UTC."""
+    hour, minute = map(int, hhmm.split("."))
+    return datetime(2026, 11, 30, hour, minute, tzinfo=WITA).astimezone(UTC)
+
+
+def _slot_id(service_id: int, starts: str) -> int:
+    """The slot row at `starts`, taking one more place in it."""
+    slot = db.session.scalar(select(Slot).where(Slot.service_id == service_id, Slot.starts_at == _at(starts)))
+    if slot is None:
+        slot = Slot(service_id=service_id, starts_at=_at(starts), ends_at=_at(starts) + timedelta(minutes=30),
+                    capacity=1000, booked=0)
+        db.session.add(slot)
+    slot.booked += 1
+    db.session.flush()
+    return slot.id
+
+
+def _visit(kind: str, vendor, number: int, office: dict, staff_id: int) -> Booking:
+    """A verification visit on 30 November in the state `kind`: the morning's visits in
+    the 08.00 slot, those still to come in the 13.00 one. `number`: its queue number."""
+    service_id = office["services"]["V"]
+    booking = Booking(code=new_code(), service_id=service_id, day=DAY, created_at=_at("07.00"),
+                      visitor_id=vendor.id, visitor_name=vendor.name, status=BOOKED)
+    if kind == "walk_in":
+        booking.visitor_id, booking.is_walk_in = None, True
+    elif kind == "cancelled":  # its place given back: in the slot row's count no more
+        booking.slot_id = _slot_id(service_id, "13.00")
+        db.session.get(Slot, booking.slot_id).booked -= 1
+        booking.status, booking.cancelled_at = CANCELLED, _at("07.00")
+    else:
+        starts = "13.00" if kind == "booked" else "08.00"
+        booking.slot_id, booking.scheduled_at = _slot_id(service_id, starts), _at(starts)
+        booking.no_show_after = _at(starts) + timedelta(minutes=15)
+    if kind == "no_show":
+        booking.status = NO_SHOW
+    if kind in ("waiting", "walk_in", "called", "approved", "rejected"):
+        booking.status, booking.checked_in_at, booking.queue_number = CHECKED_IN, _at("07.50"), number
+    if kind == "called":
+        booking.status, booking.called_at = CALLED, _at("10.50")
+        booking.counter_id, booking.served_by_id = office["counters"]["Loket 1"], staff_id
+    if kind in ("approved", "rejected"):
+        booking.status, booking.called_at, booking.finished_at = DONE, _at("08.05"), _at("08.25")
+        booking.counter_id, booking.served_by_id = office["counters"]["Loket 2"], staff_id
+        booking.outcome = APPROVED if kind == "approved" else REJECTED
+        booking.rejection_reason = "expired" if kind == "rejected" else None
+    return booking
+
+
+class TestCounterPages:
+    """The counter pages issue as many statements on a busy day as on a quiet one. The
+    clock: Monday 30 November 2026 (tests/counter's day) at 11.00 WITA, when visits have
+    been served, one visitor is at a counter, some wait and some are still to come."""
+
+    @pytest.fixture
+    def app_config(self):
+        return {"LPSE_NOW": "2026-11-30T11:00:00+08:00"}
+
+    @pytest.fixture
+    def office(self, app):
+        """tests/counter's office: Loket 1 serves V and A, Loket 2 V, Loket 3 K."""
+        with app.app_context():
+            services = {s.code: s for s in db.session.scalars(select(CounterService))}
+            counters = {}
+            for name, codes in (("Loket 1", "VA"), ("Loket 2", "V"), ("Loket 3", "K")):
+                counters[name] = Counter(name=name, services=[services[c] for c in codes])
+                db.session.add(counters[name])
+            db.session.commit()
+            return {"services": {c: s.id for c, s in services.items()},
+                    "counters": {n: c.id for n, c in counters.items()}}
+
+    @pytest.fixture
+    def add_visits(self, app, make_user, office):
+        """add_visits(n): n more visits on the day, each by its own vendor. Returns their
+        codes; the very first visit is the one called to Loket 1."""
+        staff_id = make_user(Role.VERIFIKATOR).id
+        added = []
+
+        def add(count):
+            vendors = [make_user(Role.VENDOR, company=f"CV Uji {len(added) + n}") for n in range(count)]
+            with app.app_context():
+                codes = []
+                for vendor in vendors:
+                    kind = VISIT_KINDS[(len(added) - 1) % len(VISIT_KINDS)] if added else "called"
+                    booking = _visit(kind, vendor, len(added) + 1, office, staff_id)
+                    db.session.add(booking)
+                    added.append(booking.code)
+                    codes.append(booking.code)
+                db.session.commit()
+            return codes
+
+        return add
+
+    def _assert_same_count(self, app, client, add_visits, url, few=8, many=60):
+        """`url`: the page, or a function of the first visits' codes giving it."""
+        codes = add_visits(few)
+        url = url(codes) if callable(url) else url
+        client.get(url)  # a first request fills per-process caches: count the second
+        quiet = _queries_for(app, client, url)
+        add_visits(many - few)
+        with app.app_context():
+            day_count = select(func.count()).select_from(Booking).where(Booking.day == DAY)
+            assert db.session.scalar(day_count) == many
+        assert _queries_for(app, client, url) == quiet
+
+    def test_vendor_slot_page(self, app, client, make_user, login, office, add_visits):
+        login(client, make_user(Role.VENDOR))
+        self._assert_same_count(app, client, add_visits, f"/loket/{office['services']['V']}")
+
+    def test_ticket_page(self, app, client, make_user, login, add_visits):
+        login(client, make_user(Role.VERIFIKATOR))
+        # The first visit's ticket: the visitor at the counter (number, counter, staff).
+        self._assert_same_count(app, client, add_visits, lambda codes: f"/tiket/{codes[0]}")
+
+    def test_staff_queue_page(self, app, client, make_user, login, add_visits):
+        login(client, make_user(Role.VERIFIKATOR))
+        self._assert_same_count(app, client, add_visits, "/antrian/")
+
+    def test_board(self, app, client, add_visits):
+        self._assert_same_count(app, client, add_visits, "/antrian/layar")
+
+    def test_counter_report(self, app, client, make_user, login, add_visits):
+        login(client, make_user(Role.MANAGER))
+        self._assert_same_count(app, client, add_visits, "/antrian/laporan/?periode=day&tanggal=2026-11-30")

@@ -1,0 +1,193 @@
+"""`flask seed-scale`: a busy office with years of history, for the benchmarks and the
+query-count checks (bench/README.md). Not for a real office: its accounts are in the
+`scale.test` domain and share one password.
+
+Rows are written in bulk (multi-row INSERTs, not the ORM) and idempotently: a second
+run adds only what is missing. One function per module, each returning what it wrote;
+`seed_scale` runs them in order and commits after each. Issue 8 adds rooms, surveys,
+assets and risks next to `seed_counter`.
+
+Bulk-loaded rows are not in the audit log (like an import); the few rows made through
+the ORM (staff, counters) are, as the work of "seed-scale"."""
+
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, insert, select
+
+from lpse_web import clock
+from lpse_web.auth.models import User, UserRole, new_session_token
+from lpse_web.auth.passwords import hash_password
+from lpse_web.auth.roles import Role
+from lpse_web.extensions import db
+from lpse_web.office.defaults import install_defaults
+from lpse_web.office.models import Counter, CounterService
+from lpse_web.office.services import load_calendar
+
+SCALE_DOMAIN = "scale.test"
+SCALE_PASSWORD = "Skala#Loket2026"  # test data only: printed by the command, used by bench/run
+STAFF = (("verifikator", "Verifikator Skala", (Role.VERIFIKATOR,)),)
+
+# The counter: 8 counters each offering every service give 8 places per slot, some
+# 560 places per open day (70 slots of the four services); at 80 % taken that is over
+# 100,000 online bookings in a year of some 240 open days, plus walk-ins.
+COUNTERS = 8
+FILL = 0.8  # share of the places taken in slots before now
+FUTURE_FILL = 0.1  # ... and in slots still to come
+WALK_INS_PER_DAY = 4  # per service, on average
+DAYS_AHEAD = 14
+
+GIVEN = ("Yosef", "Marselinus", "Kristina", "Adrianus", "Veronika", "Dominikus", "Elisabeth", "Antonius",
+         "Maria", "Gabriel", "Yuliana", "Petrus", "Katarina", "Aloysius", "Margaretha", "Fransiskus")
+FAMILY = ("Lalo", "Bria", "Nahak", "Fanggidae", "Ndun", "Mbuik", "Seran", "Tefa", "Manek", "Kase", "Bere",
+          "Taek", "Amalo", "Lay", "Sinlae", "Nope")
+COMPANY_FORMS = ("CV", "PT", "UD")
+COMPANY_WORDS = ("Flobamora", "Sumba", "Timor", "Alor", "Rote", "Komodo", "Sabu", "Lembata", "Ende",
+                 "Manggarai", "Belu", "Kupang", "Nagekeo", "Flores", "Sikka", "Ngada")
+COMPANY_ENDINGS = ("Jaya", "Konstruksi", "Mandiri", "Teknik", "Sejahtera", "Karya", "Abadi", "Prima",
+                   "Lestari", "Bangun", "Perkasa", "Digital", "Utama", "Energi", "Makmur", "Niaga")
+
+
+@dataclass
+class Step:
+    """What one function wrote, for the command's report."""
+
+    name: str
+    rows: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def vendor_email(number: int) -> str:
+    return f"vendor{number:04d}@{SCALE_DOMAIN}"
+
+
+def staff_email(key: str) -> str:
+    return f"{key}@{SCALE_DOMAIN}"
+
+
+def seed_scale(*, years: float = 1, seed: int = 2026, vendors: int = 3000,
+               now: datetime | None = None, counters: int = COUNTERS) -> list[Step]:
+    """Everything, module by module; commits after each. `now` defaults to the app's
+    clock (LPSE_NOW pins it)."""
+    now = now or clock.now()
+    install_defaults()
+    steps = []
+    modules = (  # accounts first: every module after it uses them (issue 8 adds its own here)
+        lambda: seed_accounts(vendors=vendors, seed=seed, now=now),
+        lambda: seed_counter(years=years, seed=seed, now=now, counters=counters),
+    )
+    for run in modules:
+        started = time.perf_counter()
+        step = run()
+        db.session.commit()
+        step.seconds = time.perf_counter() - started
+        steps.append(step)
+    return steps
+
+
+# --- accounts --------------------------------------------------------------------------
+
+def seed_accounts(*, vendors: int, seed: int, now: datetime) -> Step:
+    """`vendors` vendor accounts (vendor0001@scale.test ...) and the staff, one shared
+    password hash (scrypt is slow on purpose: one hash, not 3,000)."""
+    step = Step("accounts")
+    rng = random.Random(seed)
+    existing = set(db.session.scalars(select(User.email).where(User.email.like(f"%@{SCALE_DOMAIN}"))))
+    wanted = [vendor_email(n) for n in range(1, vendors + 1)]
+    missing_staff = [s for s in STAFF if staff_email(s[0]) not in existing]
+    # Every vendor's details are drawn, inserted or not, so a row does not depend on
+    # which ones a previous run already wrote.
+    rows = [_vendor_row(rng, email, now) for email in wanted]
+    rows = [row for row in rows if row["email"] not in existing]
+    password_hash = hash_password(SCALE_PASSWORD) if rows or missing_staff else ""
+    if rows:
+        for row in rows:
+            row["password_hash"] = password_hash
+        db.session.execute(insert(User), rows)
+        new_ids = db.session.scalars(select(User.id).where(
+            User.email.like(f"vendor%@{SCALE_DOMAIN}"),
+            ~select(UserRole.id).where(UserRole.user_id == User.id).exists())).all()
+        db.session.execute(insert(UserRole), [{"user_id": i, "role": Role.VENDOR.value} for i in new_ids])
+    for key, name, roles in missing_staff:  # few: through the ORM, so the audit log has them
+        user = User(email=staff_email(key), name=name, password_hash=password_hash,
+                    created_at=now - timedelta(days=400))
+        user.set_roles(roles)
+        db.session.add(user)
+    db.session.flush()
+    step.rows = {"vendors": len(rows), "staff": len(missing_staff)}
+    step.notes.append(f"{len(existing & set(wanted))} vendors were already there")
+    return step
+
+
+def _vendor_row(rng: random.Random, email: str, now: datetime) -> dict:
+    company = (f"{rng.choice(COMPANY_FORMS)} {rng.choice(COMPANY_WORDS)} {rng.choice(COMPANY_ENDINGS)}")
+    return {
+        "email": email, "name": f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}", "company": company,
+        "npwp": f"{rng.randrange(10**14, 10**15)}", "phone": f"0812{rng.randrange(10**7, 10**8)}",
+        "active": True, "must_change_password": False, "locale": "id",
+        "session_token": new_session_token(),
+        "created_at": now - timedelta(days=rng.randrange(30, 900), minutes=rng.randrange(24 * 60)),
+    }
+
+
+def scale_vendors() -> list[tuple[int, str]]:
+    return [tuple(row) for row in db.session.execute(
+        select(User.id, User.name).where(User.email.like(f"vendor%@{SCALE_DOMAIN}")).order_by(User.email))]
+
+
+def scale_staff_ids() -> list[int]:
+    return list(db.session.scalars(select(User.id).where(
+        User.email.in_([staff_email(key) for key, _name, _roles in STAFF])).order_by(User.id)))
+
+
+# --- the service counter ---------------------------------------------------------------
+
+def seed_counter(*, years: float, seed: int, now: datetime, counters: int = COUNTERS, fill: float = FILL,
+                 future_fill: float = FUTURE_FILL, walk_ins_per_day: int = WALK_INS_PER_DAY,
+                 days_ahead: int = DAYS_AHEAD) -> Step:
+    """`counters` counters offering every service, then counter visits from `years`
+    back to `days_ahead` days on (lpse_web.counter.history). With history already in
+    the database, only the past days before its first day are added: finished visits,
+    which cannot clash with the open bookings already there."""
+    from lpse_web.counter import history
+    from lpse_web.counter.models import Booking, Slot
+
+    step = Step("counter")
+    services = db.session.scalars(select(CounterService).where(CounterService.active)
+                                  .order_by(CounterService.code)).all()
+    names = set(db.session.scalars(select(Counter.name)))
+    added = 0
+    for n in range(1, counters + 1):
+        name = f"Loket S{n}"
+        if name not in names:
+            db.session.add(Counter(name=name, services=list(services)))
+            added += 1
+    db.session.flush()
+
+    calendar = load_calendar()
+    today = calendar.local_day(now)
+    first = today - timedelta(days=round(365.25 * years))
+    last = today + timedelta(days=days_ahead)
+    earliest = db.session.scalar(select(func.min(Booking.day)))
+    if earliest is not None:
+        last = min(earliest, today) - timedelta(days=1)
+    visitors, staff_ids = scale_vendors(), scale_staff_ids()
+    slots_before = db.session.scalar(select(func.count()).select_from(Slot))
+    visits = 0
+    open_days = sum(1 for n in range((last - first).days + 1)
+                    if calendar.open_intervals(first + timedelta(days=n)))
+    if open_days and visitors and staff_ids:
+        visits = history.generate(calendar, first=first, last=last, now=now, visitors=visitors,
+                                  staff_ids=staff_ids, fill=fill, future_fill=future_fill,
+                                  walk_ins_per_day=walk_ins_per_day, seed=seed)
+        step.notes.append(f"visits of {open_days} open days, {first.isoformat()} to {last.isoformat()}")
+    else:
+        step.notes.append("counter history already there: no visits added" if earliest is not None
+                          else "no scale vendors or staff: no visits added")
+    step.rows = {"counters": added, "slots": db.session.scalar(select(func.count()).select_from(Slot))
+                 - slots_before, "bookings": visits}
+    return step
+

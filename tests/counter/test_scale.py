@@ -1,0 +1,112 @@
+"""`flask seed-scale` (lpse_web/scale.py), on a small scale: three weeks, a dozen vendors,
+two counters. The rows must be as the app itself would have written them."""
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from lpse_web.audit.recorder import acting_as
+from lpse_web.auth.models import User
+from lpse_web.counter.models import CANCELLED, OPEN_STATUSES, Booking, Slot, TicketSequence
+from lpse_web.extensions import db
+from lpse_web.office.models import Counter, CounterService
+from lpse_web.scale import SCALE_DOMAIN, seed_scale
+from tests.conftest import _empty_all_tables
+from tests.counter.conftest import at
+
+SMALL = {"years": 3 / 52, "vendors": 12, "counters": 2}
+NOW = at("10.00")  # Monday 30 November 2026, mid-morning: the day's queue half-way
+
+
+def _seed(seed=2026):
+    with acting_as("seed-scale"):
+        return {step.name: step.rows for step in seed_scale(seed=seed, now=NOW, **SMALL)}
+
+
+def _count(query) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+
+
+def _fingerprint():
+    """Every visit as the people involved would see it (ids and codes left out)."""
+    rows = db.session.execute(
+        select(Booking.day, CounterService.code, Booking.status, User.email, Booking.is_walk_in,
+               Booking.scheduled_at, Booking.queue_number, Booking.checked_in_at, Booking.finished_at,
+               Booking.outcome, Booking.rejection_reason)
+        .join(CounterService, CounterService.id == Booking.service_id)
+        .outerjoin(User, User.id == Booking.visitor_id))
+    return sorted(tuple("" if v is None else str(v) for v in row) for row in rows)
+
+
+def test_seed_scale_writes_accounts_counters_and_history(ctx):
+    written = _seed()
+    assert written["accounts"] == {"vendors": 12, "staff": 1}
+    assert written["counter"]["counters"] == 2
+    vendors = select(User).where(User.email.like(f"vendor%@{SCALE_DOMAIN}"))
+    assert _count(vendors) == 12
+    assert all(u.roles == {"vendor"} for u in db.session.scalars(vendors))
+    assert User.by_email(f"verifikator@{SCALE_DOMAIN}").roles == {"verifikator"}
+    # Each scale counter offers every service.
+    counters = db.session.scalars(select(Counter).where(Counter.name.like("Loket S%"))).all()
+    assert len(counters) == 2 and all(len(c.services) == 4 for c in counters)
+
+    bookings = written["counter"]["bookings"]
+    assert bookings == _count(select(Booking)) > 500
+    assert written["counter"]["slots"] == _count(select(Slot)) > 100
+    statuses = set(db.session.scalars(select(Booking.status).distinct()))
+    assert {"done", "no_show", "cancelled", "booked", "checked_in"} <= statuses
+    assert _count(select(Booking).where(Booking.is_walk_in)) > 0
+    # Today's queue numbers continue where the history left them.
+    assert _count(select(TicketSequence).where(TicketSequence.day == date(2026, 11, 30))) > 0
+
+
+def test_seeded_slots_and_bookings_keep_the_apps_rules(ctx):
+    _seed()
+    # No slot is overbooked, and a slot counts the bookings holding a place in it (a
+    # cancelled booking gave its place back), as booking.py keeps it.
+    assert _count(select(Slot).where(Slot.booked > Slot.capacity)) == 0
+    holding = dict(db.session.execute(
+        select(Booking.slot_id, func.count()).where(Booking.slot_id.is_not(None), Booking.status != CANCELLED)
+        .group_by(Booking.slot_id)).all())
+    slots = dict(db.session.execute(select(Slot.id, Slot.booked)).all())
+    assert slots == {slot_id: holding.get(slot_id, 0) for slot_id in slots}
+    # At most one open booking per vendor and service.
+    open_pairs = (select(Booking.visitor_id, Booking.service_id)
+                  .where(Booking.status.in_(OPEN_STATUSES), Booking.visitor_id.is_not(None))
+                  .group_by(Booking.visitor_id, Booking.service_id).having(func.count() > 1))
+    assert _count(open_pairs) == 0
+    # Online bookings have a slot and a vendor; queue numbers are unique per service and day.
+    assert _count(select(Booking).where(~Booking.is_walk_in, Booking.slot_id.is_(None))) == 0
+    numbers = (select(Booking.service_id, Booking.day, Booking.queue_number)
+               .where(Booking.queue_number.is_not(None))
+               .group_by(Booking.service_id, Booking.day, Booking.queue_number).having(func.count() > 1))
+    assert _count(numbers) == 0
+
+
+def test_seed_scale_is_idempotent(ctx):
+    _seed()
+    before = _fingerprint()
+    again = _seed()
+    assert again == {"accounts": {"vendors": 0, "staff": 0},
+                     "counter": {"counters": 0, "slots": 0, "bookings": 0}}
+    assert _fingerprint() == before
+
+
+def test_seed_scale_is_deterministic_for_a_seed(ctx):
+    first = _seed(seed=7)
+    rows = _fingerprint()
+    db.session.remove()
+    _empty_all_tables()
+    assert _seed(seed=7) == first
+    assert _fingerprint() == rows
+    db.session.remove()
+    _empty_all_tables()
+    _seed(seed=8)
+    assert _fingerprint() != rows
+
+
+def test_seed_scale_command(runner):
+    result = runner.invoke(args=["seed-scale", "--years", "0.02", "--vendors", "5"])
+    assert result.exit_code == 0, result.output
+    assert "wrote 5 vendors, 1 staff" in result.output
+    assert "seed-scale done in" in result.output and "vendor0005@scale.test" in result.output
