@@ -13,7 +13,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defaultload
 
+from lpse_web.auth.models import User
 from lpse_web.counter.booking import locked, new_code, sweep_no_shows
 from lpse_web.counter.models import (
     APPROVED,
@@ -198,7 +200,9 @@ class DayQueue:
 def day_queue(day: date, now: datetime) -> DayQueue:
     """Everyone of the day, in one query."""
     queue = DayQueue()
-    rows = db.session.scalars(select(Booking).where(Booking.day == day, Booking.status != "cancelled"))
+    # The visitors' names and companies are shown, their roles never: not loaded.
+    rows = db.session.scalars(select(Booking).where(Booking.day == day, Booking.status != "cancelled")
+                              .options(defaultload(Booking.visitor).lazyload(User.role_rows)))
     for booking in rows:
         status = booking.shown_status(now)
         if status == CHECKED_IN:
