@@ -55,7 +55,7 @@ def open_verification_slots(page: Page) -> None:
     expect(page).to_have_url(re.compile(r"/loket/\d+$"))
     expect(page.locator("h1")).to_have_text(SERVICE)
     # The pinned Monday is the first day offered, and chosen.
-    current = page.locator(".day-picker a[aria-current=date]")
+    current = page.locator(".day-grid a[aria-current=date]")
     expect(current).to_contain_text("30 Nov")
     expect(page.locator("#slots h2")).to_have_text(re.compile(r"^Senin, 30 November 2026$"))
 
@@ -109,11 +109,11 @@ def test_vendor_books_staff_serves_and_the_board_follows(counter_browser, verifi
 
     # Another day through htmx: the slot block is replaced in place, the address follows.
     vendor.evaluate("window.__e2eMarker = 'no reload'")
-    vendor.locator(".day-picker a.day").nth(1).click()
+    vendor.locator(".day-grid a.day").nth(1).click()
     expect(vendor).to_have_url(re.compile(r"\?hari=2026-12-01$"))
     expect(vendor.locator("#slots h2")).to_have_text(re.compile(r"^Selasa, 0?1 Desember 2026$"))
     expect(vendor.locator(".slot-grid a.slot").first.locator("strong")).to_have_text("08.00")
-    vendor.locator(".day-picker a.day").first.click()
+    vendor.locator(".day-grid a.day").first.click()
     expect(vendor.locator("#slots h2")).to_have_text("Senin, 30 November 2026")
     assert vendor.evaluate("window.__e2eMarker") == "no reload"
     vendor.screenshot(path=readme_screenshots / "counter-slots.png", full_page=True)
@@ -214,10 +214,10 @@ def test_booking_and_the_queue_work_without_javascript(counter_browser, verifika
     sign_in(vendor, "penyedia02@lpse-demo.test", DEMO_PASSWORD)
     expect(vendor).to_have_url(re.compile(r"/$"))
     open_verification_slots(vendor)
-    vendor.locator(".day-picker a.day").nth(1).click()
+    vendor.locator(".day-grid a.day").nth(1).click()
     expect(vendor).to_have_url(re.compile(r"\?hari=2026-12-01$"))
     expect(vendor.locator("#slots h2")).to_have_text(re.compile(r"^Selasa, 0?1 Desember 2026$"))
-    vendor.locator(".day-picker a.day").first.click()
+    vendor.locator(".day-grid a.day").first.click()
     expect(vendor.locator("#slots h2")).to_have_text("Senin, 30 November 2026")
     code = book(vendor, "09.30")
 
