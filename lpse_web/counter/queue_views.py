@@ -53,6 +53,8 @@ def _forms(day):
                                   .order_by(CounterService.code)).all()
     walk_in = WalkInForm(formdata=None)
     walk_in.service.choices = choices((s.id, f"{s.code} · {s.name}") for s in services)
+    # Most walk-ins come for verification: offer it first.
+    walk_in.service.data = next((s.id for s in services if s.is_verification), None)
     call = CallForm(formdata=None)
     counters = queue.open_counters(day)
     call.counter.choices = choices((c.id, c.name) for c in counters)
