@@ -15,7 +15,17 @@ from sqlalchemy.exc import IntegrityError
 
 from lpse_web.audit.recorder import SYSTEM, acting_as
 from lpse_web.auth.roles import Role
-from lpse_web.counter.models import BOOKED, CANCELLED, NO_SHOW, OPEN_STATUSES, Booking, CounterClosure, Slot
+from lpse_web.counter.models import (
+    BOOKED,
+    CALLED,
+    CANCELLED,
+    CHECKED_IN,
+    NO_SHOW,
+    OPEN_STATUSES,
+    Booking,
+    CounterClosure,
+    Slot,
+)
 from lpse_web.counter.slots import (
     Rules,
     SlotTime,
@@ -186,12 +196,25 @@ def locked(query, skip: bool = True):
     return query.with_for_update(skip_locked=skip, of=Booking)
 
 
+def lock_current(booking: Booking) -> Booking:
+    """Lock the booking's row and re-read it before a state change: on PostgreSQL two
+    requests (a double click, two desks) must not both act on the state they read
+    before the other's commit. On SQLite the write lock is held already."""
+    return db.session.scalar(
+        locked(select(Booking).where(Booking.id == booking.id), skip=False)
+        .execution_options(populate_existing=True))
+
+
 def sweep_no_shows(now: datetime) -> int:
-    """Record as no-shows the booked visitors whose grace period has passed. Run by every
+    """Record as no-shows the booked visitors whose grace period has passed, and close
+    visits of earlier days left open at closing time (checked in or called, never
+    finished): they would keep a counter busy and the visitor blocked. Run by every
     counter write; pages show the same rule through Booking.shown_status. Logged as the
     system's doing, not as whoever's request happened to run it."""
+    today = load_calendar().local_day(now)
     rows = db.session.scalars(locked(select(Booking).where(
-        Booking.status == BOOKED, Booking.no_show_after <= now))).all()
+        ((Booking.status == BOOKED) & (Booking.no_show_after <= now))
+        | (Booking.status.in_((CHECKED_IN, CALLED)) & (Booking.day < today))))).all()
     if rows:
         db.session.flush()
         with acting_as(SYSTEM):
@@ -240,6 +263,7 @@ def can_change(booking: Booking, now: datetime) -> bool:
 def reschedule(booking: Booking, starts_at: datetime, now: datetime) -> Booking:
     """Move the booking to another slot: the new place is taken and the old one given
     back in the same transaction."""
+    booking = lock_current(booking)
     if not can_change(booking, now):
         raise TooLateError()
     calendar = load_calendar()
@@ -254,6 +278,7 @@ def reschedule(booking: Booking, starts_at: datetime, now: datetime) -> Booking:
 
 
 def cancel(booking: Booking, now: datetime) -> None:
+    booking = lock_current(booking)
     if not can_change(booking, now):
         raise TooLateError()
     _give_back_place(booking.slot_id)

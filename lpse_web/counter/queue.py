@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defaultload
 
 from lpse_web.auth.models import User
-from lpse_web.counter.booking import locked, new_code, sweep_no_shows
+from lpse_web.counter.booking import lock_current, locked, new_code, sweep_no_shows
 from lpse_web.counter.models import (
     APPROVED,
     BOOKED,
@@ -24,6 +24,7 @@ from lpse_web.counter.models import (
     CHECKED_IN,
     DONE,
     NO_SHOW,
+    OPEN_STATUSES,
     REJECTED,
     SERVED,
     Booking,
@@ -78,6 +79,10 @@ class OutcomeError(QueueError):
     pass
 
 
+class RebookedError(QueueError):
+    """A late visitor whose missed booking was followed by a new one: use the new code."""
+
+
 def _next_number(service_id: int, day: date) -> int:
     """The next queue number of the service on that day, from one atomic upsert."""
     dialect = db.session.get_bind().dialect.name
@@ -92,6 +97,7 @@ def _next_number(service_id: int, day: date) -> int:
 
 def issue_walk_in(service: CounterService, name: str, day: date, now: datetime) -> Booking:
     """A ticket for someone who came without booking: numbered at once, waiting."""
+    sweep_no_shows(now)
     if not service.active:
         raise WrongStateError()
     booking = Booking(code=new_code(), service_id=service.id, visitor_name=(name or "").strip(),
@@ -116,7 +122,13 @@ def check_in(code: str, day: date, now: datetime) -> Booking:
         raise NotTodayError()
     if booking.status not in (BOOKED, NO_SHOW) or booking.is_walk_in:
         raise WrongStateError()
+    if booking.status == NO_SHOW and db.session.scalar(select(Booking.id).where(
+            Booking.visitor_id == booking.visitor_id, Booking.service_id == booking.service_id,
+            Booking.status.in_(OPEN_STATUSES))):
+        raise RebookedError()
     booking.status, booking.checked_in_at = CHECKED_IN, now
+    # A visitor called earlier and marked absent starts the queue afresh.
+    booking.called_at = booking.finished_at = booking.counter_id = booking.served_by_id = None
     booking.queue_number = _next_number(booking.service_id, day)
     db.session.flush()
     return booking
@@ -140,31 +152,40 @@ def open_counters(day: date) -> list[Counter]:
             if c.id not in closed]
 
 
-def call_next(counter: Counter, staff_id: int, day: date, now: datetime) -> Booking:
-    """Call the first waiting visitor of a service this counter offers."""
+def call_next(counter: Counter, staff_id: int, day: date, now: datetime, *,
+              may_verify: bool = True) -> Booking:
+    """Call the first waiting visitor of a service this counter offers (verification
+    visitors only when the caller may decide verifications)."""
+    sweep_no_shows(now)  # closes yesterday's unfinished visits, which would keep the counter busy
     if not counter.active or counter.id in closed_counter_ids(day):
         raise CounterClosedError()
-    if db.session.scalar(select(Booking.id).where(Booking.counter_id == counter.id,
+    if db.session.scalar(select(Booking.id).where(Booking.counter_id == counter.id, Booking.day == day,
                                                   Booking.status == CALLED)):
         raise CounterBusyError()
-    service_ids = [s.id for s in counter.services]
-    waiting = db.session.scalars(locked(select(Booking).where(
-        Booking.day == day, Booking.status == CHECKED_IN, Booking.service_id.in_(service_ids)))).all()
-    if not waiting:
-        raise NobodyWaitingError()
-    booking = min(waiting, key=queue_key)
-    booking.status, booking.called_at = CALLED, now
-    booking.counter_id, booking.served_by_id = counter.id, staff_id
-    try:
-        db.session.flush()
-    except IntegrityError as error:  # another desk called to this counter at the same moment
-        raise CounterBusyError() from error
-    return booking
+    service_ids = [s.id for s in counter.services if may_verify or not s.is_verification]
+    waiting = db.session.scalars(select(Booking).where(
+        Booking.day == day, Booking.status == CHECKED_IN, Booking.service_id.in_(service_ids))).all()
+    # Lock only the one taken: another desk calling at the same moment takes the next.
+    for candidate in sorted(waiting, key=queue_key):
+        booking = db.session.scalar(
+            locked(select(Booking).where(Booking.id == candidate.id, Booking.status == CHECKED_IN))
+            .execution_options(populate_existing=True))
+        if booking is None:
+            continue
+        booking.status, booking.called_at = CALLED, now
+        booking.counter_id, booking.served_by_id = counter.id, staff_id
+        try:
+            db.session.flush()
+        except IntegrityError as error:  # another desk called to this counter at the same moment
+            raise CounterBusyError() from error
+        return booking
+    raise NobodyWaitingError()
 
 
 def finish(booking: Booking, *, outcome: str, reason: str | None, note: str, documents: list[str],
            staff_id: int, now: datetime) -> None:
     """Record how the visit ended. Verification: approved, or rejected with a reason."""
+    booking = lock_current(booking)
     if booking.status != CALLED:
         raise WrongStateError()
     allowed = (APPROVED, REJECTED) if booking.service.is_verification else (SERVED,)
@@ -180,11 +201,12 @@ def finish(booking: Booking, *, outcome: str, reason: str | None, note: str, doc
 
 
 def mark_absent(booking: Booking, now: datetime) -> None:
-    """Called but did not come to the counter, or booked and never came."""
-    if booking.status not in (BOOKED, CALLED):
+    """Called to the counter but did not come. (A booked visitor who never arrives
+    becomes a no-show by the grace-period rule, keeping the place booked till then.)"""
+    booking = lock_current(booking)
+    if booking.status != CALLED:
         raise WrongStateError()
-    booking.status = NO_SHOW
-    booking.finished_at = now if booking.called_at else None
+    booking.status, booking.finished_at = NO_SHOW, now
 
 
 # --- reading ---------------------------------------------------------------------------

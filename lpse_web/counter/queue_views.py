@@ -40,6 +40,8 @@ MESSAGES = {
     queue.CounterClosedError: lambda: _("Loket ini tutup hari ini."),
     queue.NobodyWaitingError: lambda: _("Tidak ada pengunjung yang menunggu untuk layanan loket ini."),
     queue.OutcomeError: lambda: _("Hasil tidak sesuai dengan layanan."),
+    queue.RebookedError: lambda: _("Pengunjung ini sudah memesan jadwal baru untuk layanan ini: "
+                                   "gunakan kode tiket yang baru."),
 }
 
 
@@ -129,7 +131,9 @@ def call_next():
         return _done(_("Pilih loket yang buka hari ini."), "error")
     counter = db.session.get(Counter, form.counter.data)
     session["counter_id"] = counter.id  # this desk's counter, remembered for the next call
-    return _step(lambda: queue.call_next(counter, current_user.id, day, now),
+    # Verification is decided by a verifikator (DOMAIN.md): helpdesk desks call the others.
+    may_verify = current_user.has_role(Role.VERIFIKATOR)
+    return _step(lambda: queue.call_next(counter, current_user.id, day, now, may_verify=may_verify),
                  lambda b: _("%(ticket)s dipanggil ke %(counter)s.", ticket=b.ticket, counter=counter.name))
 
 
@@ -161,6 +165,8 @@ def _finish_form(booking: Booking) -> FinishForm:
 @allow(*COUNTER_STAFF)
 def finish(booking_id):
     booking = _booking_today_or_404(booking_id)
+    if booking.service.is_verification and not current_user.has_role(Role.VERIFIKATOR):
+        abort(403)  # approving or rejecting a registration is the verifikator's decision
     form = _finish_form(booking)
     if form.validate_on_submit():
         now = clock.now()

@@ -73,7 +73,7 @@ def test_rejection_needs_a_reason(app, client, make_user, login, office):
 
 
 def test_walk_in_numbers_per_service_and_serving_order(app, client, make_user, login, office):
-    login(client, make_user(Role.HELPDESK))
+    login(client, make_user(Role.VERIFIKATOR))
     services = office["services"]
     for service in ("V", "V", "K"):
         issued = client.post("/antrian/walk-in", data={"service": services[service], "name": ""})
@@ -128,3 +128,18 @@ def test_board_is_public_and_shows_no_names(client, app, make_user, login, offic
     assert board.status_code == 200
     body = board.get_data(as_text=True)
     assert "K-001" in body and "Rahasia" not in body and 'hx-trigger="every 5s"' in body
+
+
+def test_helpdesk_calls_other_services_and_leaves_verification_to_the_verifikator(
+        app, client, make_user, login, office):
+    login(client, make_user(Role.HELPDESK))
+    services = office["services"]
+    client.post("/antrian/walk-in", data={"service": services["V"]})
+    client.post("/antrian/walk-in", data={"service": services["A"]})
+    # Loket 1 offers V and A: a helpdesk desk skips the earlier verification visitor.
+    client.post("/antrian/panggil", data={"counter": office["counters"]["Loket 1"]})
+    with app.app_context():
+        called = db.session.scalar(select(Booking).where(Booking.status == "called"))
+        assert called.ticket == "A-001"
+        verification_id = db.session.scalar(select(Booking.id).where(Booking.service_id == services["V"]))
+    assert client.get(f"/antrian/{verification_id}/selesai").status_code == 403

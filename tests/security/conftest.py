@@ -41,7 +41,7 @@ class Sample:
     start: str  # a free slot of the service, as /loket/<service_id>/<start> writes it
     reschedule_to: str  # another free slot, where the owner may move the booking
     booking_id: int  # today's visit, called to a counter (/antrian/<booking_id>/selesai)
-    absent_id: int  # today's booked visit that will not come (/antrian/<booking_id>/tidak-hadir)
+    absent_id: int  # today's visit called to another counter, not coming (/antrian/<booking_id>/tidak-hadir)
     visit_code: str  # today's booked visit, not arrived yet (the check-in form)
 
     def args(self) -> dict:
@@ -69,22 +69,23 @@ def sample(app, make_user) -> Sample:
         closure = ClosureDay(day=date.today() + timedelta(days=60), reason="Rapat kerja")
         counter = Counter(name="Loket Contoh", services=[service])
         calling = Counter(name="Loket Panggilan", services=[service])
+        spare = Counter(name="Loket Cadangan", services=[service])
         room = Room(name="Ruang Contoh", kind="meeting", seats=10, computers=2, equipment="Proyektor")
         announcement = Announcement(kind="info", title="Pemeliharaan server", body="SPSE lambat",
                                     starts_at=now - timedelta(hours=1), ends_at=now + timedelta(days=1))
-        db.session.add_all([closure, counter, calling, room, announcement])
+        db.session.add_all([closure, counter, calling, spare, room, announcement])
         db.session.flush()
         counter_closure = CounterClosure(counter_id=calling.id, day=date.today() + timedelta(days=45),
                                          reason="Petugas cuti")
         db.session.add(counter_closure)
         slots, booking = _ticket(service, owner)
-        called, visits = _todays_visits(service, calling, target, visitors)
+        called, absent, visits = _todays_visits(service, calling, spare, target, visitors)
         db.session.commit()
         return Sample(user_id=target.id, closure_id=closure.id, counter_id=counter.id,
                       room_id=room.id, announcement_id=announcement.id, service_id=service.id,
                       counter_closure_id=counter_closure.id, code=booking.code, owner=owner,
                       start=slots[0], reschedule_to=slots[2], booking_id=called.id,
-                      absent_id=visits[1].id, visit_code=visits[0].code)
+                      absent_id=absent.id, visit_code=visits[0].code)
 
 
 def _ticket(service, owner) -> tuple[list[str], Booking]:
@@ -98,13 +99,16 @@ def _ticket(service, owner) -> tuple[list[str], Booking]:
     return [bookings.format_start(o.starts_at, calendar) for o in offers[:3]], booking
 
 
-def _todays_visits(service, calling, staff, visitors) -> tuple[Booking, list[Booking]]:
-    """Today (office time): a walk-in called to `calling`, another walk-in waiting, and
-    one booked visit per visitor whose slot began a minute ago (not arrived yet)."""
+def _todays_visits(service, calling, other, staff, visitors) -> tuple[Booking, Booking, list[Booking]]:
+    """Today (office time): a walk-in called to `calling`, one called to `other` (who will
+    not come), another walk-in waiting, and one booked visit per visitor whose slot began
+    a minute ago (not arrived yet)."""
     now = clock.now()
     today = load_calendar().local_day(now)
     queue.issue_walk_in(service, "Pengunjung Langsung", today, now)
     called = queue.call_next(calling, staff.id, today, now)
+    queue.issue_walk_in(service, "Pengunjung Pergi", today, now)
+    absent = queue.call_next(other, staff.id, today, now)
     queue.issue_walk_in(service, "", today, now)
     starts = now.replace(second=0, microsecond=0) - timedelta(minutes=1)
     slot = Slot(service_id=service.id, starts_at=starts, ends_at=starts + timedelta(minutes=30),
@@ -117,7 +121,7 @@ def _todays_visits(service, calling, staff, visitors) -> tuple[Booking, list[Boo
                       status=BOOKED, created_at=now) for visitor in visitors]
     db.session.add_all(visits)
     db.session.flush()
-    return called, visits
+    return called, absent, visits
 
 
 def url_of(rule, args: dict) -> str:

@@ -75,7 +75,7 @@ POLICY = {
     "queue.check_in": COUNTER_STAFF,
     "queue.walk_in": COUNTER_STAFF,
     "queue.call_next": COUNTER_STAFF,
-    "queue.finish": COUNTER_STAFF,
+    "queue.finish": COUNTER_STAFF,  # the view: a verification only by a verifikator (DECIDED_BY)
     "queue.absent": COUNTER_STAFF,
     "queue.board": PUBLIC,  # the waiting-room display: ticket numbers, never names
     "counter_report.index": frozenset({Role.MANAGER, Role.VERIFIKATOR}),
@@ -96,6 +96,11 @@ OWN_OBJECTS = {
     "booking.reschedule": frozenset(),
     "booking.cancel": frozenset(),
 }
+
+# Views the guard opens wider than one decision inside them: the sample visit is a
+# verification, and approving or rejecting it is the verifikator's decision (DOMAIN.md);
+# helpdesk finishes the other services' visits. endpoint -> who may; the rest get 403.
+DECIDED_BY = {"queue.finish": frozenset({Role.VERIFIKATOR})}
 
 EVERYONE = frozenset({ANONYMOUS, *Role})
 # Public views that send the visitor to the login page themselves (without ?next=, unlike
@@ -130,6 +135,8 @@ def expected_for_permitted(endpoint, who) -> set[int]:
     """The statuses a user the guard lets through may get."""
     if endpoint in OWN_OBJECTS and who not in OWN_OBJECTS[endpoint]:
         return {404}
+    if endpoint in DECIDED_BY and who not in DECIDED_BY[endpoint]:
+        return {403}
     return PERMITTED_STATUSES
 
 
