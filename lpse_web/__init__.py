@@ -33,6 +33,17 @@ def create_app(test_config: dict | None = None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
+    # <int:...> in a URL is a database id: a value past a 32-bit integer is no record (404),
+    # not a query PostgreSQL refuses (500). Set before any route is added.
+    from werkzeug.routing import IntegerConverter
+
+    class DatabaseId(IntegerConverter):
+        def __init__(self, map, *args, **kwargs):
+            kwargs.setdefault("max", 2**31 - 1)
+            super().__init__(map, *args, **kwargs)
+
+    app.url_map.converters["int"] = DatabaseId
+
     _init_extensions(app)
     _register_blueprints(app)
     _register_hooks(app)

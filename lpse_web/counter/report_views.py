@@ -82,7 +82,8 @@ def export_csv():
     _period_name, _anchor, report = _period()
     tables = _tables(report)
     name = request.args.get("tabel", "layanan")
-    _title, columns, rows = tables.get(name, tables["layanan"])
+    name = name if name in tables else "layanan"  # it names the file: only known values
+    _title, columns, rows = tables[name]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(columns)

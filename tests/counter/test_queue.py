@@ -109,3 +109,32 @@ def test_daily_numbers_restart_each_day(ctx, office):
     other_service = queue.issue_walk_in(_service("K"), "", DAY, at("08.02"))
     assert [first.ticket, second.ticket, next_day.ticket, other_service.ticket] == [
         "V-001", "V-002", "V-001", "K-001"]
+
+
+def test_a_visit_left_open_at_closing_time_does_not_block_the_next_day(ctx, office, make_user):
+    staff = make_user(Role.VERIFIKATOR)
+    loket = db.session.get(Counter, office["counters"]["Loket 1"])
+    queue.issue_walk_in(_service("V"), "", DAY, at("15.50"))
+    left_open = queue.call_next(loket, staff.id, DAY, at("15.55"))
+    db.session.commit()
+    tomorrow = date(2026, 12, 1)
+    queue.issue_walk_in(_service("V"), "", tomorrow, at("08.00", day=1, month=12))
+    called = queue.call_next(loket, staff.id, tomorrow, at("08.05", day=1, month=12))
+    db.session.commit()
+    assert called.day == tomorrow
+    assert db.session.get(Booking, left_open.id).status == "no_show"
+
+
+def test_a_late_visitor_who_rebooked_is_told_to_use_the_new_code(ctx, office, make_user):
+    missed = _booking(make_user, start="09.00")
+    vendor = db.session.get(User, missed.visitor_id)
+    bookings.book(_service("V"), vendor, at("14.00"), at("09.20"))  # records the no-show first
+    db.session.commit()
+    with pytest.raises(queue.RebookedError):
+        queue.check_in(missed.code, DAY, at("09.30"))
+
+
+def test_absent_only_for_a_called_visitor(ctx, office, make_user):
+    booking = _booking(make_user, start="15.00")
+    with pytest.raises(queue.WrongStateError):
+        queue.mark_absent(booking, at("08.00"))  # a booked place is not taken away early
