@@ -2,7 +2,7 @@ import smtplib
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from lpse_web.database import utcnow
 from lpse_web.extensions import db
@@ -36,13 +36,34 @@ def _email(message: OutboxMessage, sender: str) -> EmailMessage:
     return email
 
 
+def _claim(message_id: int, seen_attempts: int) -> bool:
+    """Take a message for this run (one guarded UPDATE, committed at once): two timer
+    runs that overlap never send the same message twice."""
+    claimed = db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None),
+                                    OutboxMessage.attempts == seen_attempts)
+        .values(attempts=OutboxMessage.attempts + 1)).rowcount == 1
+    db.session.commit()
+    return claimed
+
+
+def _record(message_ids: list[int], **values) -> None:
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(message_ids)).values(**values))
+    db.session.commit()
+
+
 def send_pending(limit: int = 100) -> tuple[int, int]:
     """Deliver queued messages; a failure is recorded on the message and retried on the
-    next run, up to MAX_ATTEMPTS. Returns (sent, failed)."""
+    next run, up to MAX_ATTEMPTS. Returns (sent, failed).
+
+    No transaction stays open while the mail server is talked to: on SQLite that would
+    hold the write lock and stop every booking for as long as the server takes."""
     config = current_app.config
-    pending = db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
+    pending = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.attempts)
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
         .order_by(OutboxMessage.id).limit(limit)).all()
+    db.session.commit()
     sent = failed = 0
     if not pending:
         return sent, failed
@@ -53,19 +74,22 @@ def send_pending(limit: int = 100) -> tuple[int, int]:
                 smtp.starttls()
             if config.get("MAIL_USERNAME"):
                 smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
-            for message in pending:
-                message.attempts += 1
-                try:
-                    smtp.send_message(_email(message, sender))
-                except smtplib.SMTPException as error:
-                    message.last_error, failed = str(error)[:500], failed + 1
-                else:
-                    message.sent_at, sent = utcnow(), sent + 1
+            for message_id, attempts in pending:
+                if not _claim(message_id, attempts):
+                    continue
+                email = _email(db.session.get(OutboxMessage, message_id), sender)
                 db.session.commit()
+                try:
+                    smtp.send_message(email)
+                except smtplib.SMTPException as error:
+                    _record([message_id], last_error=str(error)[:500])
+                    failed += 1
+                else:
+                    _record([message_id], sent_at=utcnow(), last_error="")
+                    sent += 1
     except (OSError, smtplib.SMTPException) as error:  # server unreachable: try again later
-        for message in pending:
-            if message.sent_at is None:
-                message.last_error = str(error)[:500]
-        db.session.commit()
+        db.session.rollback()
+        done = sent + failed
+        _record([message_id for message_id, _ in pending[done:]], last_error=str(error)[:500])
         failed = len(pending) - sent
     return sent, failed

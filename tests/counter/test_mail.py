@@ -71,3 +71,29 @@ def test_booking_queues_a_confirmation_and_send_mail_delivers_it(app, client, ma
     with app.app_context():
         assert db.session.scalar(select(OutboxMessage)).sent_at is not None
     assert "sent 0, failed 0" in runner.invoke(args=["send-mail"]).output  # nothing twice
+
+
+class WritingSMTP(FakeSMTP):
+    """While 'sending', another connection writes: it must not find the database locked."""
+
+    app = None
+    writes: list = []
+
+    def send_message(self, message):
+        from sqlalchemy import text
+
+        with WritingSMTP.app.app_context(), db.engine.connect() as other:
+            other.execution_options(sqlite_immediate=True)
+            other.execute(text("UPDATE office SET name = name"))
+            other.commit()
+        WritingSMTP.writes.append(message["To"])
+
+
+def test_no_database_lock_is_held_while_the_mail_server_is_talked_to(app, client, make_user, login,
+                                                                     office, monkeypatch, runner):
+    login(client, make_user(Role.VENDOR, email="vendor2@example.test"))
+    client.post(f"/loket/{office['services']['V']}/2026-11-30T09.00")
+    WritingSMTP.app, WritingSMTP.writes, FakeSMTP.fail_with = app, [], None
+    monkeypatch.setattr(smtplib, "SMTP", WritingSMTP)
+    assert "sent 1, failed 0" in runner.invoke(args=["send-mail"]).output
+    assert WritingSMTP.writes == ["vendor2@example.test"]
