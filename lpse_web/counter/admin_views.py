@@ -3,13 +3,14 @@ page warns when bookings already exceed the places left."""
 
 from flask import Blueprint, flash, redirect, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from lpse_web import clock
 from lpse_web.auth.roles import Role
+from lpse_web.counter.booking import overfull_slots
 from lpse_web.counter.forms import CounterClosureForm
-from lpse_web.counter.models import BOOKED, Booking, CounterClosure
+from lpse_web.counter.models import CounterClosure
 from lpse_web.extensions import db
 from lpse_web.office.models import Counter
 from lpse_web.office.services import load_calendar
@@ -39,12 +40,12 @@ def closures():
                 db.session.rollback()
                 form.day.errors.append(_("Loket itu sudah ditutup pada tanggal tersebut."))
             else:
-                booked = db.session.scalar(select(func.count()).select_from(Booking).where(
-                    Booking.day == form.day.data, Booking.status == BOOKED)) or 0
+                counter = db.session.get(Counter, form.counter.data)
+                overfull = overfull_slots([s.id for s in counter.services], form.day.data)
                 flash(_("Loket ditutup pada tanggal itu. Slot baru dihitung tanpa loket ini."), "success")
-                if booked:
-                    flash(_("Sudah ada %(n)d pemesanan pada hari itu: periksa apakah loket lain cukup.",
-                            n=booked), "warning")
+                if overfull:
+                    flash(_("%(n)d slot pada hari itu sudah dipesan lebih banyak dari loket yang masih "
+                            "buka: hubungi pemesannya atau buka loket lain.", n=overfull), "warning")
                 return redirect(url_for(".closures"), 303)
     rows = db.session.scalars(select(CounterClosure).where(CounterClosure.day >= today)
                               .order_by(CounterClosure.day)).all()

@@ -31,6 +31,7 @@ from lpse_web.counter.slots import (
     SlotTime,
     bookable,
     bookable_slots,
+    day_slots,
     find_slot,
     last_bookable_day,
 )
@@ -140,6 +141,19 @@ def _days(first: date, last: date):
     while first <= last:
         yield first
         first += timedelta(days=1)
+
+
+def overfull_slots(service_ids: list[int], day: date) -> int:
+    """Slots of the day already holding more bookings than the counters now open for
+    them (after a counter is closed for the day): staff must call those visitors."""
+    calendar, count = load_calendar(), 0
+    for service in db.session.scalars(select(CounterService).where(CounterService.id.in_(service_ids))):
+        slots = day_slots(calendar, day, timedelta(minutes=service.duration_minutes))
+        if slots:
+            capacity = capacities(service.id, day, day)[day]
+            booked = booked_counts(service.id, slots[0].starts_at, slots[-1].ends_at)
+            count += sum(1 for n in booked.values() if n > capacity)
+    return count
 
 
 # --- the one place that takes and gives back places ------------------------------------

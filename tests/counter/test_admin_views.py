@@ -73,3 +73,19 @@ def test_close_and_reopen_a_counter_for_a_day(app, client, make_user, login, off
     assert client.post(f"/admin/loket-tutup/{closure.id}/hapus").status_code == 303
     with app.app_context():
         assert db.session.scalar(select(CounterClosure)) is None
+
+
+def test_closing_a_counter_warns_of_slots_already_over_the_places_left(app, client, make_user, login,
+                                                                      office):
+    verification = office["services"]["V"]
+    for _ in range(2):  # both places of Tuesday 09.00 (Loket 1 and 2 offer verification)
+        login(client, make_user(Role.VENDOR))
+        client.post(f"/loket/{verification}/2026-12-01T09.00")
+        client.post("/keluar")
+    login(client, make_user(Role.ADMIN))
+    quiet = client.post("/admin/loket-tutup/", data={"counter": office["counters"]["Loket 3"],
+                                                     "day": "2026-12-01"}, follow_redirects=True)
+    assert "slot pada hari itu" not in quiet.get_data(as_text=True)  # Loket 3 serves no verification
+    warned = client.post("/admin/loket-tutup/", data={"counter": office["counters"]["Loket 2"],
+                                                      "day": "2026-12-01"}, follow_redirects=True)
+    assert "1 slot pada hari itu sudah dipesan lebih banyak" in warned.get_data(as_text=True)
