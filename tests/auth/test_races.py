@@ -1,8 +1,6 @@
 """Races between real processes: a TOTP code and a recovery code are accepted once,
 however many sign-ins present them at the same moment (SQLite and PostgreSQL)."""
 
-import multiprocessing as mp
-
 import pyotp
 import pytest
 from sqlalchemy import select
@@ -10,6 +8,7 @@ from sqlalchemy import select
 from lpse_web.auth.models import User
 from lpse_web.auth.roles import Role
 from lpse_web.extensions import db
+from tests.racing import race
 
 pytestmark = pytest.mark.race
 RACERS = 8
@@ -36,18 +35,7 @@ def _racer(database_url, user_id, code, use_recovery, barrier, results):
 
 
 def _race(database_url, user_id, code, use_recovery):
-    context = mp.get_context("spawn")  # fresh interpreters: no connection shared by fork
-    barrier, results = context.Barrier(RACERS), context.Queue()
-    racers = [context.Process(target=_racer, args=(database_url, user_id, code, use_recovery,
-                                                   barrier, results)) for _ in range(RACERS)]
-    for p in racers:
-        p.start()
-    outcomes = [results.get(timeout=60) for _ in racers]
-    for p in racers:
-        p.join(timeout=30)
-    results.close()
-    results.join_thread()
-    return outcomes
+    return race(_racer, [(database_url, user_id, code, use_recovery)] * RACERS, timeout=60)
 
 
 def test_one_totp_code_is_accepted_once(app, database_url, make_user):

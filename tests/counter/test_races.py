@@ -5,8 +5,6 @@ Each racer is a fresh interpreter running the whole app through its test client:
 in, wait at the barrier, then one request. What the racers were told is compared with
 what the database holds."""
 
-import multiprocessing as mp
-
 import pytest
 from sqlalchemy import func, select
 
@@ -14,6 +12,7 @@ from lpse_web.auth.roles import Role
 from lpse_web.counter.models import Booking, Slot
 from lpse_web.extensions import db
 from tests.counter.conftest import NOW_ISO
+from tests.racing import race
 
 pytestmark = pytest.mark.race
 RACERS = 20  # the issue's floor: N >= 20 separate processes
@@ -50,18 +49,7 @@ def _racer(database_url, email, password_totp, request, barrier, results):
 
 def _race(database_url, racers):
     """racers: [(email, (password, totp_secret), (url, form data))]"""
-    context = mp.get_context("spawn")  # fresh interpreters: no connection shared by fork
-    barrier, results = context.Barrier(len(racers)), context.Queue()
-    processes = [context.Process(target=_racer, args=(database_url, email, secrets, request, barrier,
-                                                      results)) for email, secrets, request in racers]
-    for p in processes:
-        p.start()
-    outcomes = [results.get(timeout=120) for _ in processes]
-    for p in processes:
-        p.join(timeout=30)
-    results.close()
-    results.join_thread()
-    return outcomes
+    return race(_racer, [(database_url, *racer) for racer in racers])
 
 
 def test_last_places_of_a_slot_go_to_exactly_capacity_bookers(app, database_url, make_user, office):
