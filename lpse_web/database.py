@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from flask import has_request_context, request
 from sqlalchemy import DateTime, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
@@ -20,6 +21,13 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def upsert_insert(table, session):
+    """An INSERT that takes ON CONFLICT (DO NOTHING / DO UPDATE), in the dialect of the
+    database the session uses: both SQLite and PostgreSQL have it, under their own class."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 class UTCDateTime(TypeDecorator):

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from lpse_web.audit.recorder import SYSTEM, acting_as
@@ -35,6 +34,7 @@ from lpse_web.counter.slots import (
     find_slot,
     last_bookable_day,
 )
+from lpse_web.database import upsert_insert
 from lpse_web.extensions import db
 from lpse_web.office.calendar import ServiceCalendar
 from lpse_web.office.models import Counter, CounterService, counter_offers
@@ -159,10 +159,8 @@ def overfull_slots(service_ids: list[int], day: date) -> int:
 # --- the one place that takes and gives back places ------------------------------------
 
 def _insert_ignore(table, values: dict, keys: list[str]):
-    """INSERT ... ON CONFLICT DO NOTHING, in the dialect of the database in use."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
+    """INSERT ... ON CONFLICT DO NOTHING."""
+    return upsert_insert(table, db.session).values(**values).on_conflict_do_nothing(index_elements=keys)
 
 
 def _take_place(service_id: int, slot: SlotTime, capacity: int) -> int:

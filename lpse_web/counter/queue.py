@@ -11,7 +11,6 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defaultload
 
@@ -31,6 +30,7 @@ from lpse_web.counter.models import (
     CounterClosure,
     TicketSequence,
 )
+from lpse_web.database import upsert_insert
 from lpse_web.extensions import db
 from lpse_web.office.models import Counter, CounterService
 
@@ -85,9 +85,8 @@ class RebookedError(QueueError):
 
 def _next_number(service_id: int, day: date) -> int:
     """The next queue number of the service on that day, from one atomic upsert."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(TicketSequence).values(service_id=service_id, day=day, last_number=1)
+    statement = upsert_insert(TicketSequence, db.session).values(service_id=service_id, day=day,
+                                                                 last_number=1)
     statement = statement.on_conflict_do_update(
         index_elements=["service_id", "day"],
         set_={"last_number": TicketSequence.last_number + 1},
