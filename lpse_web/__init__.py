@@ -95,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     from lpse_web.office.announcement_views import bp as announcements_bp
     from lpse_web.office.catalogue_views import bp as catalogue_bp
     from lpse_web.office.views import bp as office_bp
+    from lpse_web.rooms import models as _room_models  # noqa: F401
     from lpse_web.web.views import bp as web_bp
 
     for blueprint in (web_bp, auth_bp, users_bp, office_bp, catalogue_bp, announcements_bp,

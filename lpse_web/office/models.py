@@ -3,7 +3,18 @@ hours, closure days, counters (loket) with their services, rooms, announcements.
 
 from datetime import date, datetime, time
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint, false
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lpse_web.audit.recorder import Audited
@@ -113,11 +124,18 @@ class Counter(Audited, db.Model):
 
 
 class Room(Audited, db.Model):
+    """A room the office lends (001_6ab587347c85cf9e.txt Pasal 27): the bidding room, the
+    training room, the verification room. Its reservation rules live here; the
+    reservations themselves are in lpse_web/rooms."""
+
     __tablename__ = "room"
     __table_args__ = (
         CheckConstraint("seats >= 0 AND computers >= 0", name="non_negative"),
         CheckConstraint("kind IN ('bidding', 'training', 'verification', 'meeting')",
                         name="known_kind"),
+        CheckConstraint("(opens IS NULL AND closes IS NULL) OR opens < closes", name="hours_order"),
+        CheckConstraint("min_notice_minutes >= 0 AND max_advance_days >= 1 AND grace_minutes >= 0",
+                        name="rules_non_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -127,6 +145,18 @@ class Room(Audited, db.Model):
     computers: Mapped[int] = mapped_column(default=0)
     equipment: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
+    # Bookable hours of each open day; both empty: the office's day, first opening to last
+    # closing (a training runs through the lunch break, the counter does not).
+    opens: Mapped[time | None]
+    closes: Mapped[time | None]
+    open_weekends: Mapped[bool] = mapped_column(default=False, server_default=false())
+    needs_approval: Mapped[bool] = mapped_column(default=True, server_default=true())
+    min_notice_minutes: Mapped[int] = mapped_column(default=60, server_default="60")
+    max_advance_days: Mapped[int] = mapped_column(default=90, server_default="90")
+    # An approved reservation not checked in this long after its start is released.
+    grace_minutes: Mapped[int] = mapped_column(default=15, server_default="15")
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    photo_type: Mapped[str | None] = mapped_column(String(20))  # image/jpeg, image/png
 
 
 class Announcement(Audited, db.Model):

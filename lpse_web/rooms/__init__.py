@@ -1,0 +1,1 @@
+"""Room reservations: the bidding room, the training room, the verification room."""
