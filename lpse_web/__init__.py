@@ -95,11 +95,18 @@ def _register_blueprints(app: Flask) -> None:
     from lpse_web.office.announcement_views import bp as announcements_bp
     from lpse_web.office.catalogue_views import bp as catalogue_bp
     from lpse_web.office.views import bp as office_bp
-    from lpse_web.rooms import models as _room_models  # noqa: F401
+    from lpse_web.rooms.admin_views import bp as room_admin_bp
+    from lpse_web.rooms.calendar_views import bp as rooms_bp
+    from lpse_web.rooms.feed_views import bp as room_feeds_bp
+    from lpse_web.rooms.manage_views import bp as room_manage_bp
+    from lpse_web.rooms.report_views import bp as room_report_bp
+    from lpse_web.rooms.reservation_views import bp as reservations_bp
     from lpse_web.web.views import bp as web_bp
 
     for blueprint in (web_bp, auth_bp, users_bp, office_bp, catalogue_bp, announcements_bp,
-                      audit_bp, booking_bp, queue_bp, counter_report_bp, counter_admin_bp):
+                      audit_bp, booking_bp, queue_bp, counter_report_bp, counter_admin_bp,
+                      rooms_bp, reservations_bp, room_manage_bp, room_report_bp, room_admin_bp,
+                      room_feeds_bp):
         app.register_blueprint(blueprint)
     # Static files are public (the login page needs its stylesheet).
     from lpse_web.web.access import PUBLIC, allow

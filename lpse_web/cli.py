@@ -1,4 +1,5 @@
-"""Command-line tasks: `flask create-user`, `flask seed-demo`, `flask seed-scale`, `flask send-mail`."""
+"""Command-line tasks: `flask create-user`, `flask seed-demo`, `flask seed-scale`, `flask send-mail`,
+`flask release-rooms`."""
 
 import click
 from flask import current_app
@@ -91,7 +92,21 @@ def send_mail_command():
     click.echo(f"sent {sent}, failed {failed}")
 
 
+@click.command("release-rooms")
+@with_appcontext
+def release_rooms_command():
+    """Release room reservations not checked in within their grace period, and complete
+    those past their end (the app does it on every room write too; a timer may run this)."""
+    from lpse_web import clock
+    from lpse_web.rooms.services import release_overdue
+
+    count = release_overdue(clock.now())
+    db.session.commit()
+    click.echo(f"{count} reservations released or completed")
+
+
 def init_app(app):
+    app.cli.add_command(release_rooms_command)
     app.cli.add_command(send_mail_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)

@@ -65,6 +65,8 @@ class Config:
     PROXY_COUNT = int(os.environ.get("LPSE_PROXY_COUNT", "0"))
 
     PAGE_SIZE = 25
+    # Uploads (a room's photo, 2 MB) and forms: anything larger is refused with 413.
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024
 
     # Pin the app's clock (ISO 8601 with offset); unset in real use. See lpse_web/clock.py.
     LPSE_NOW = os.environ.get("LPSE_NOW")

@@ -25,6 +25,7 @@ STAFF = (
     ("risiko", "Stefanus Pengelola Risiko", (Role.RISK_MANAGER,)),
     ("survei", "Theresia Hubungan Pengguna", (Role.SURVEY_MANAGER,)),
     ("pokja", "Paulus Pokja Pemilihan", (Role.ROOM_USER,)),
+    ("ppk", "Margaretha PPK Dinas PUPR", (Role.ROOM_USER,)),
     ("kepala", "Ir. Benediktus Kepala LPSE", (Role.MANAGER,)),
 )
 COMPANIES = ("CV Flobamora Jaya", "PT Sumba Konstruksi", "CV Timor Mandiri", "PT Alor Teknik",
@@ -83,6 +84,7 @@ def seed_demo(reset: bool = False, vendors: int = 30, seed: int = 2026) -> list[
     _seed_calendar_and_announcements(now)
     db.session.flush()
     _seed_counter_history(now)
+    _seed_room_history(now)
     db.session.commit()
     return logins
 
@@ -93,14 +95,16 @@ def _seed_services_counters_rooms():
     for name, codes in (("Loket 1", "VA"), ("Loket 2", "VD"), ("Loket 3", "KA")):
         if db.session.scalar(select(Counter).where(Counter.name == name)) is None:
             db.session.add(Counter(name=name, services=[services[c] for c in codes]))
-    for name, kind, seats, computers, equipment in (
-        ("Ruang Pemasukan Penawaran", "bidding", 12, 12, "12 PC, internet 100 Mbps, printer"),
-        ("Ruang Pelatihan", "training", 30, 25, "Proyektor, 25 laptop, papan tulis"),
-        ("Ruang Verifikasi", "verification", 6, 2, "Pemindai dokumen, 2 PC"),
+    for name, kind, seats, computers, equipment, needs_approval in (
+        ("Ruang Pemasukan Penawaran", "bidding", 12, 12, "12 PC, internet 100 Mbps, printer", True),
+        ("Ruang Pelatihan", "training", 30, 25, "Proyektor, 25 laptop, papan tulis", True),
+        ("Ruang Verifikasi", "verification", 6, 2, "Pemindai dokumen, 2 PC", False),
+        ("Ruang Rapat Pokja", "meeting", 10, 1, "Layar TV 55 inci, konferensi video", False),
+        ("Ruang Konsultasi", "meeting", 4, 1, "1 PC untuk pendampingan SPSE", False),
     ):
         if db.session.scalar(select(Room).where(Room.name == name)) is None:
             db.session.add(Room(name=name, kind=kind, seats=seats, computers=computers,
-                                equipment=equipment))
+                                equipment=equipment, needs_approval=needs_approval))
 
 
 def _local_time(at, hour):
@@ -143,6 +147,25 @@ def _seed_counter_history(now):
     history.generate(calendar, first=today - timedelta(days=30), last=today + timedelta(days=10),
                      now=now, visitors=[tuple(v) for v in vendors[1:]], staff_ids=list(staff),
                      fill=0.45, walk_ins_per_day=3)
+
+
+def _seed_room_history(now):
+    """A month of room use before today and the next two weeks' reservations, once."""
+    from lpse_web.rooms import history
+    from lpse_web.rooms.models import Reservation
+    from lpse_web.rooms.rules import RoomRules
+
+    if db.session.scalar(select(Reservation.id).limit(1)) is not None:
+        return
+    calendar = office_services.load_calendar()
+    rooms = [history.RoomInfo(r.id, r.kind, r.seats, RoomRules.of(r))
+             for r in db.session.scalars(select(Room).where(Room.active))]
+    requesters = list(db.session.scalars(select(User.id).where(User.email.in_(
+        [f"{key}@{DEMO_DOMAIN}" for key in ("pokja", "ppk", "helpdesk")]))))
+    approver = db.session.scalar(select(User.id).where(User.email == f"helpdesk@{DEMO_DOMAIN}"))
+    today = calendar.local_day(now)
+    history.generate(calendar, rooms, first=today - timedelta(days=30), last=today + timedelta(days=14),
+                     now=now, requester_ids=requesters, approver_id=approver, fill=0.35)
 
 
 __all__ = ["DEMO_PASSWORD", "seed_demo"]

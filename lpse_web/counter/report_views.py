@@ -1,12 +1,9 @@
 """The counter report page and its CSV and XLSX exports."""
 
-import csv
-import io
 from datetime import date
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 from flask_babel import gettext as _
-from openpyxl import Workbook
 
 from lpse_web import clock
 from lpse_web.auth.roles import Role
@@ -14,6 +11,7 @@ from lpse_web.counter.queue import REJECTION_REASONS
 from lpse_web.counter.report import PERIODS, counter_report, period_range
 from lpse_web.office.services import load_calendar
 from lpse_web.web.access import allow
+from lpse_web.web.exports import csv_download, xlsx_download
 from lpse_web.web.render import render
 
 bp = Blueprint("counter_report", __name__, url_prefix="/antrian/laporan")
@@ -62,12 +60,6 @@ def _filename(report, ext):
     return f"laporan-loket-{report.first.isoformat()}-{report.last.isoformat()}.{ext}"
 
 
-def _download(body, mimetype, filename):
-    response = current_app.response_class(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @bp.route("/")
 @allow(*READERS)
 def index():
@@ -84,29 +76,12 @@ def export_csv():
     name = request.args.get("tabel", "layanan")
     name = name if name in tables else "layanan"  # it names the file: only known values
     _title, columns, rows = tables[name]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    writer.writerows(rows)
-    # A byte-order mark, so that Excel opens the UTF-8 file with the right characters.
-    return _download("\ufeff" + buffer.getvalue(), "text/csv; charset=utf-8",
-                     _filename(report, f"{name}.csv"))
+    return csv_download(columns, rows, _filename(report, f"{name}.csv"))
 
 
 @bp.route("/unduh.xlsx")
 @allow(*READERS)
 def export_xlsx():
     _period_name, _anchor, report = _period()
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, columns, rows in _tables(report).values():
-        sheet = workbook.create_sheet(title[:31])
-        sheet.append([f"{title}: {report.first.isoformat()} – {report.last.isoformat()}"])
-        sheet.append(columns)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _download(buffer.getvalue(),
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     _filename(report, "xlsx"))
+    return xlsx_download(_tables(report).values(), f"{report.first.isoformat()} – {report.last.isoformat()}",
+                         _filename(report, "xlsx"))

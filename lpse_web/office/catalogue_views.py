@@ -1,6 +1,8 @@
 """The administrator's lists of counter services, counters (loket) and rooms: each page
 lists the records and holds the form to add one or edit the one in the URL."""
 
+from datetime import time
+
 from flask import Blueprint, flash, redirect, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -8,7 +10,7 @@ from sqlalchemy import select
 from lpse_web.auth.roles import Role
 from lpse_web.extensions import db
 from lpse_web.office import services
-from lpse_web.office.forms import ROOM_KIND_LABELS, CounterForm, CounterServiceForm, RoomForm
+from lpse_web.office.forms import ROOM_KIND_LABELS, CounterForm, CounterServiceForm, RoomForm, photo_type
 from lpse_web.office.models import Counter, CounterService, Room
 from lpse_web.web.access import allow
 from lpse_web.web.forms import choices, prefill
@@ -73,13 +75,32 @@ def counters(counter_id=None):
         template="office/counters.html", order=Counter.name)
 
 
+ROOM_FIELDS = ("name", "kind", "seats", "computers", "equipment", "active", "open_weekends", "needs_approval",
+               "min_notice_minutes", "max_advance_days", "grace_minutes")
+
+
+def _room_hours_as_text(form, room):
+    if room is not None and not form.is_submitted():
+        form.opens.data = room.opens.strftime("%H:%M") if room.opens else ""
+        form.closes.data = room.closes.strftime("%H:%M") if room.closes else ""
+
+
+def _save_room(record, form):
+    fields = {f: form[f].data for f in ROOM_FIELDS}
+    fields["opens"] = time.fromisoformat(form.opens.data) if form.opens.data else None
+    fields["closes"] = time.fromisoformat(form.closes.data) if form.closes.data else None
+    if getattr(form, "photo_bytes", None):
+        fields["photo"], fields["photo_type"] = form.photo_bytes, photo_type(form.photo_bytes)
+    elif form.remove_photo.data:
+        fields["photo"], fields["photo_type"] = None, None
+    return services.save_room(record, **fields)
+
+
 @bp.route("/ruang", methods=["GET", "POST"])
 @bp.route("/ruang/<int:room_id>", methods=["GET", "POST"])
 @allow(Role.ADMIN)
 def rooms(room_id=None):
-    fields = ("name", "kind", "seats", "computers", "equipment", "active")
     return _list_and_form(
-        model=Room, record_id=room_id, form_class=RoomForm,
-        save=lambda record, form: services.save_room(record, **{f: form[f].data for f in fields}),
+        model=Room, record_id=room_id, form_class=RoomForm, prepare=_room_hours_as_text, save=_save_room,
         duplicate=_("Nama ruang sudah dipakai."), endpoint="catalogue.rooms",
         template="office/rooms.html", order=Room.name, kind_labels=ROOM_KIND_LABELS)

@@ -5,6 +5,7 @@ import re
 from datetime import time
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -122,6 +123,18 @@ class CounterForm(Form):
     active = BooleanField(_l("Loket aktif"), default=True)
 
 
+ROOM_TIMES = choices([("", _l("Mengikuti jam layanan kantor"))]
+                     + [(f"{h:02d}:{m:02d}", f"{h:02d}.{m:02d}")
+                        for h in range(6, 22) for m in (0, 15, 30, 45)])
+PHOTO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+PHOTO_MAX_BYTES = 2 * 1024 * 1024
+
+
+def photo_type(data: bytes) -> str | None:
+    """The image type from the file's first bytes (never from its name or the browser's word)."""
+    return next((kind for magic, kind in PHOTO_TYPES.items() if data.startswith(magic)), None)
+
+
 class RoomForm(Form):
     name = StringField(_l("Nama ruang"), validators=[DataRequired(), max_length(120), no_markup])
     kind = SelectField(_l("Jenis"), choices=choices(ROOM_KIND_LABELS.items()))
@@ -129,6 +142,36 @@ class RoomForm(Form):
     computers = IntegerField(_l("Jumlah komputer"), validators=[InputRequired(), NumberRange(0, 500)])
     equipment = TextAreaField(_l("Peralatan"), validators=[max_length(1000), no_markup])
     active = BooleanField(_l("Dapat dipesan"), default=True)
+    opens = SelectField(_l("Jam pakai mulai"), choices=ROOM_TIMES, default="")
+    closes = SelectField(_l("Jam pakai sampai"), choices=ROOM_TIMES, default="")
+    open_weekends = BooleanField(_l("Dapat dipesan pada hari Sabtu dan Minggu"))
+    needs_approval = BooleanField(_l("Reservasi perlu persetujuan petugas"), default=True)
+    min_notice_minutes = IntegerField(_l("Reservasi paling lambat (menit sebelum mulai)"), default=60,
+                                      validators=[InputRequired(), NumberRange(0, 14 * 24 * 60)])
+    max_advance_days = IntegerField(_l("Dapat dipesan sampai (hari ke depan)"), default=90,
+                                    validators=[InputRequired(), NumberRange(1, 366)])
+    grace_minutes = IntegerField(_l("Dilepas bila belum hadir setelah (menit)"), default=15,
+                                 validators=[InputRequired(), NumberRange(0, 240)])
+    photo = FileField(_l("Foto ruang (JPEG atau PNG, paling besar 2 MB)"))
+    remove_photo = BooleanField(_l("Hapus foto"))
+
+    def validate_closes(self, field):
+        if bool(self.opens.data) != bool(field.data):
+            raise ValidationError(_l("Isi jam mulai dan jam sampai, atau kosongkan keduanya."))
+        if field.data and field.data <= self.opens.data:
+            raise ValidationError(_l("Jam sampai harus setelah jam mulai."))
+
+    def validate_photo(self, field):
+        upload = field.data
+        if not upload or not getattr(upload, "filename", ""):
+            self.photo_bytes = None
+            return
+        data = upload.read(PHOTO_MAX_BYTES + 1)
+        if len(data) > PHOTO_MAX_BYTES:
+            raise ValidationError(_l("Foto paling besar 2 MB."))
+        if photo_type(data) is None:
+            raise ValidationError(_l("Foto harus berupa berkas JPEG atau PNG."))
+        self.photo_bytes = data
 
 
 class AnnouncementForm(Form):

@@ -8,7 +8,7 @@ and the requester is told which reservation is in the way."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from lpse_web.audit.recorder import SYSTEM, acting_as
@@ -378,6 +378,12 @@ def reservations_between(room_ids, start: datetime, end: datetime) -> list[Reser
 def pending_requests() -> list[Reservation]:
     return list(db.session.scalars(select(Reservation).where(Reservation.status == REQUESTED)
                                    .order_by(Reservation.starts_at)))
+
+
+def pending_count(now: datetime) -> int:
+    """Requests waiting for a decision (not yet past their start and grace period)."""
+    return db.session.scalar(select(func.count()).select_from(Reservation).where(
+        Reservation.status == REQUESTED, Reservation.release_after > now))
 
 
 def released_since(start: datetime, now: datetime) -> list[Reservation]:

@@ -8,6 +8,7 @@ from flask_login import current_user
 from lpse_web import clock
 from lpse_web.auth.roles import Role
 from lpse_web.office.services import get_office, load_calendar, zone_label
+from lpse_web.rooms.services import is_approver, pending_count
 from lpse_web.web.access import PUBLIC, allow
 from lpse_web.web.render import render
 
@@ -25,6 +26,7 @@ def home():
     intervals = [(a.astimezone(calendar.zone), b.astimezone(calendar.zone))
                  for a, b in calendar.open_intervals(today)]
     return render("web/home.html", office=get_office(), today=today, intervals=intervals,
+                  rooms_pending=pending_count(now) if is_approver(current_user) else 0,
                   open_now=calendar.is_open(now), closed_reason=calendar.closed_reason(today),
                   zone_label=zone_label(calendar.timezone), Role=Role)
 

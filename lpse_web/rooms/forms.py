@@ -1,0 +1,80 @@
+"""Forms of the rooms: a reservation request, a decision, a blackout period."""
+
+from datetime import time, timedelta
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
+
+from lpse_web.rooms.labels import FREQUENCY_LABELS, PURPOSE_LABELS
+from lpse_web.web.forms import Form, choices, max_length, no_markup, year_in_range
+
+
+def quarter_hours(first: time = time(6), last: time = time(21)) -> list[str]:
+    """06:00, 06:15, ... 21:00: the times a reservation may start or end (15-minute grid)."""
+    values, minutes = [], first.hour * 60 + first.minute
+    while minutes <= last.hour * 60 + last.minute:
+        values.append(f"{minutes // 60:02d}:{minutes % 60:02d}")
+        minutes += 15
+    return values
+
+
+def parse_hhmm(value: str) -> time:
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))
+
+
+TIMES = choices((t, t.replace(":", ".")) for t in quarter_hours())
+
+
+class ReservationForm(Form):
+    room = SelectField(_l("Ruang"), coerce=int, validate_choice=True)
+    start_date = DateField(_l("Tanggal"), validators=[InputRequired(), year_in_range])
+    start_time = SelectField(_l("Mulai"), choices=TIMES, default="09:00")
+    end_time = SelectField(_l("Selesai"), choices=TIMES, default="10:00")
+    purpose = SelectField(_l("Keperluan"), choices=choices(PURPOSE_LABELS.items()))
+    title = StringField(_l("Nama paket / kegiatan"),
+                        validators=[DataRequired(), max_length(200), no_markup])
+    attendees = IntegerField(_l("Jumlah orang"), default=1,
+                             validators=[InputRequired(), NumberRange(1, 500)])
+    note = TextAreaField(_l("Catatan (peralatan yang diperlukan, dsb.)"),
+                         validators=[max_length(1000), no_markup])
+    repeat = SelectField(_l("Ulangi"), choices=choices(
+        [("", _l("Tidak berulang")), *FREQUENCY_LABELS.items()]), default="")
+    until = DateField(_l("Berulang sampai tanggal"), validators=[Optional(), year_in_range])
+    preview = SubmitField(_l("Periksa jadwal"))
+    confirm = SubmitField(_l("Ajukan reservasi"))
+
+    def validate_end_time(self, field):
+        if self.start_time.data and field.data and parse_hhmm(field.data) <= parse_hhmm(self.start_time.data):
+            raise ValidationError(_l("Waktu selesai harus setelah waktu mulai."))
+
+    def validate_until(self, field):
+        if self.repeat.data and not field.data:
+            raise ValidationError(_l("Isi tanggal akhir pengulangan."))
+        if field.data and self.start_date.data:
+            if field.data < self.start_date.data:
+                raise ValidationError(_l("Tanggal akhir tidak boleh sebelum tanggal mulai."))
+            if field.data > self.start_date.data + timedelta(days=366):
+                raise ValidationError(_l("Pengulangan paling lama satu tahun."))
+
+
+class RejectForm(Form):
+    reason = StringField(_l("Alasan penolakan"), validators=[DataRequired(), max_length(300), no_markup])
+
+
+class BlackoutForm(Form):
+    start_date = DateField(_l("Dari tanggal"), validators=[InputRequired(), year_in_range])
+    start_time = SelectField(_l("Jam"), choices=TIMES, default="06:00")
+    end_date = DateField(_l("Sampai tanggal"), validators=[InputRequired(), year_in_range])
+    end_time = SelectField(_l("Jam"), choices=TIMES, default="21:00")
+    reason = StringField(_l("Alasan (mis. pemeliharaan, ujian)"),
+                         validators=[DataRequired(), max_length(200), no_markup])
+
+    def validate_end_date(self, field):
+        if self.start_date.data and field.data:
+            if field.data < self.start_date.data:
+                raise ValidationError(_l("Tanggal akhir tidak boleh sebelum tanggal mulai."))
+            if field.data == self.start_date.data and self.start_time.data and self.end_time.data \
+                    and parse_hhmm(self.end_time.data) <= parse_hhmm(self.start_time.data):
+                raise ValidationError(_l("Waktu selesai harus setelah waktu mulai."))

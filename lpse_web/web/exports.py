@@ -1,0 +1,40 @@
+"""Report downloads shared by every module: CSV that Excel opens with the right
+characters, and XLSX with one sheet per table."""
+
+import csv
+import io
+
+from flask import current_app
+from openpyxl import Workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(body, mimetype: str, filename: str):
+    response = current_app.response_class(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def csv_download(columns, rows, filename: str):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    writer.writerows(rows)
+    # A byte-order mark, so that Excel opens the UTF-8 file with the right characters.
+    return download("\ufeff" + buffer.getvalue(), "text/csv; charset=utf-8", filename)
+
+
+def xlsx_download(tables, period: str, filename: str):
+    """`tables`: (title, columns, rows) each; every sheet starts with its title and period."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, columns, rows in tables:
+        sheet = workbook.create_sheet(title[:31])
+        sheet.append([f"{title}: {period}"])
+        sheet.append(columns)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return download(buffer.getvalue(), XLSX, filename)
