@@ -4,11 +4,11 @@ query-count checks (bench/README.md). Not for a real office: its accounts are in
 
 Rows are written in bulk (multi-row INSERTs, not the ORM) and idempotently: a second
 run adds only what is missing. One function per module, each returning what it wrote;
-`seed_scale` runs them in order and commits after each. Issue 8 adds rooms, surveys,
-assets and risks next to `seed_counter`.
+`seed_scale` runs them in order and commits after each: the accounts, the counter, the
+rooms. Issue 8 adds surveys, assets and risks next to them.
 
 Bulk-loaded rows are not in the audit log (like an import); the few rows made through
-the ORM (staff, counters) are, as the work of "seed-scale"."""
+the ORM (staff, counters, rooms, the room officials) are, as the work of "seed-scale"."""
 
 import random
 import time
@@ -23,7 +23,7 @@ from lpse_web.auth.passwords import hash_password
 from lpse_web.auth.roles import Role
 from lpse_web.extensions import db
 from lpse_web.office.defaults import install_defaults
-from lpse_web.office.models import Counter, CounterService
+from lpse_web.office.models import Counter, CounterService, Room
 from lpse_web.office.services import load_calendar
 
 SCALE_DOMAIN = "scale.test"
@@ -38,6 +38,23 @@ FILL = 0.8  # share of the places taken in slots before now
 FUTURE_FILL = 0.1  # ... and in slots still to come
 WALK_INS_PER_DAY = 4  # per service, on average
 DAYS_AHEAD = 14
+
+# The rooms: the demo office's five (lpse_web/demo.py), by the same names, so that
+# seed-demo after seed-scale adds no rooms of its own (the day view keeps five columns)
+# and, finding reservations, no room history either. Ten officials (Pokja / PPK) reserve
+# them and the helpdesk decides; a year of use fills ROOM_FILL of their open hours
+# (some 1,700 reservations), up to ROOM_DAYS_AHEAD days on.
+ROOMS = (  # name, kind, seats, computers, equipment, needs approval
+    ("Ruang Pemasukan Penawaran", "bidding", 12, 12, "12 PC, internet 100 Mbps, printer", True),
+    ("Ruang Pelatihan", "training", 30, 25, "Proyektor, 25 laptop, papan tulis", True),
+    ("Ruang Verifikasi", "verification", 6, 2, "Pemindai dokumen, 2 PC", False),
+    ("Ruang Rapat Pokja", "meeting", 10, 1, "Layar TV 55 inci, konferensi video", False),
+    ("Ruang Konsultasi", "meeting", 4, 1, "1 PC untuk pendampingan SPSE", False),
+)
+ROOM_OFFICIALS = 10
+ROOM_APPROVER = ("helpdesk", "Helpdesk Skala", (Role.HELPDESK,))
+ROOM_FILL = 0.8
+ROOM_DAYS_AHEAD = 14
 
 GIVEN = ("Yosef", "Marselinus", "Kristina", "Adrianus", "Veronika", "Dominikus", "Elisabeth", "Antonius",
          "Maria", "Gabriel", "Yuliana", "Petrus", "Katarina", "Aloysius", "Margaretha", "Fransiskus")
@@ -68,6 +85,11 @@ def staff_email(key: str) -> str:
     return f"{key}@{SCALE_DOMAIN}"
 
 
+def official_email(number: int) -> str:
+    """A room official (Pokja / PPK): pokja01@scale.test ..."""
+    return f"pokja{number:02d}@{SCALE_DOMAIN}"
+
+
 def seed_scale(*, years: float = 1, seed: int = 2026, vendors: int = 3000,
                now: datetime | None = None, counters: int = COUNTERS) -> list[Step]:
     """Everything, module by module; commits after each. `now` defaults to the app's
@@ -78,6 +100,7 @@ def seed_scale(*, years: float = 1, seed: int = 2026, vendors: int = 3000,
     modules = (  # accounts first: every module after it uses them (issue 8 adds its own here)
         lambda: seed_accounts(vendors=vendors, seed=seed, now=now),
         lambda: seed_counter(years=years, seed=seed, now=now, counters=counters),
+        lambda: seed_rooms(years=years, seed=seed, now=now),
     )
     for run in modules:
         started = time.perf_counter()
@@ -191,3 +214,69 @@ def seed_counter(*, years: float, seed: int, now: datetime, counters: int = COUN
                  - slots_before, "bookings": visits}
     return step
 
+
+
+# --- the rooms ---------------------------------------------------------------------------
+
+def seed_rooms(*, years: float, seed: int, now: datetime, officials: int = ROOM_OFFICIALS,
+               fill: float = ROOM_FILL, days_ahead: int = ROOM_DAYS_AHEAD) -> Step:
+    """The five rooms of ROOMS and the officials who reserve them, then reservations of
+    every active room from `years` back to `days_ahead` days on
+    (lpse_web.rooms.history: never overlapping, checked by the database's own guard).
+    With reservations already in the database, only the past days before the first of
+    them are added: finished reservations, which cannot clash with those there."""
+    from lpse_web.rooms import history
+    from lpse_web.rooms.models import Reservation
+    from lpse_web.rooms.rules import RoomRules
+
+    step = Step("rooms")
+    names = set(db.session.scalars(select(Room.name)))
+    new_rooms = [Room(name=name, kind=kind, seats=seats, computers=computers, equipment=equipment,
+                      needs_approval=needs_approval)
+                 for name, kind, seats, computers, equipment, needs_approval in ROOMS if name not in names]
+    db.session.add_all(new_rooms)  # few: through the ORM, so the audit log has them
+    people = _room_people(officials, now)
+    db.session.flush()
+
+    calendar = load_calendar()
+    today = calendar.local_day(now)
+    first = today - timedelta(days=round(365.25 * years))
+    last = today + timedelta(days=days_ahead)
+    earliest = db.session.scalar(select(func.min(Reservation.starts_at)))
+    if earliest is not None:
+        last = min(calendar.local_day(earliest), today) - timedelta(days=1)
+    rooms = [history.RoomInfo(r.id, r.kind, r.seats, RoomRules.of(r)) for r in db.session.scalars(
+        select(Room).where(Room.active).order_by(Room.kind, Room.name))]
+    requesters = list(db.session.scalars(select(User.id).where(
+        User.email.in_([official_email(n) for n in range(1, officials + 1)])).order_by(User.email)))
+    approver = db.session.scalar(select(User.id).where(User.email == staff_email(ROOM_APPROVER[0])))
+    reservations = 0
+    if first <= last and rooms and requesters:
+        reservations = history.generate(calendar, rooms, first=first, last=last, now=now,
+                                        requester_ids=requesters, approver_id=approver, fill=fill, seed=seed)
+        step.notes.append(f"reservations of {len(rooms)} active rooms, "
+                          f"{first.isoformat()} to {last.isoformat()}")
+    else:
+        step.notes.append("room history already there: no reservations added" if earliest is not None
+                          else "no active rooms or officials: no reservations added")
+    step.notes.append(f"officials {official_email(1)} .. {official_email(officials)}, "
+                      f"approver {staff_email(ROOM_APPROVER[0])}")
+    step.rows = {"rooms": len(new_rooms), "officials": people, "reservations": reservations}
+    return step
+
+
+def _room_people(officials: int, now: datetime) -> int:
+    """The officials who reserve and the helpdesk who approves, through the ORM (few,
+    and staff: the audit log has them). They share the scale password; staff enrol a
+    TOTP app at their first sign-in."""
+    wanted = [(official_email(n), f"Pokja Pemilihan Skala {n:02d}", (Role.ROOM_USER,))
+              for n in range(1, officials + 1)]
+    wanted.append((staff_email(ROOM_APPROVER[0]), *ROOM_APPROVER[1:]))
+    existing = set(db.session.scalars(select(User.email).where(User.email.in_([w[0] for w in wanted]))))
+    missing = [w for w in wanted if w[0] not in existing]
+    password_hash = hash_password(SCALE_PASSWORD) if missing else ""
+    for email, name, roles in missing:
+        user = User(email=email, name=name, password_hash=password_hash, created_at=now - timedelta(days=400))
+        user.set_roles(roles)
+        db.session.add(user)
+    return len(missing)

@@ -49,9 +49,15 @@ class ReservationForm(Form):
         if self.start_time.data and field.data and parse_hhmm(field.data) <= parse_hhmm(self.start_time.data):
             raise ValidationError(_l("Waktu selesai harus setelah waktu mulai."))
 
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        # Here, not in validate_until: Optional() ends that field's checks when it is empty.
+        if self.repeat.data and not self.until.data and not self.until.errors:
+            self.until.errors = [*self.until.errors, _l("Isi tanggal akhir pengulangan.")]
+            ok = False
+        return ok
+
     def validate_until(self, field):
-        if self.repeat.data and not field.data:
-            raise ValidationError(_l("Isi tanggal akhir pengulangan."))
         if field.data and self.start_date.data:
             if field.data < self.start_date.data:
                 raise ValidationError(_l("Tanggal akhir tidak boleh sebelum tanggal mulai."))

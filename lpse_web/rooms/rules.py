@@ -84,7 +84,7 @@ def expand(first_start: datetime, first_end: datetime, frequency: str | None, un
     if not frequency or until is None:
         return [(first_start, first_end)]
     step = timedelta(days=1 if frequency == "daily" else 7)
-    occurrences, day = [], local_start.date()
+    occurrences, day = [(first_start, first_end)], local_start.date() + step
     while day <= until and len(occurrences) < MAX_OCCURRENCES:
         start = datetime.combine(day, local_start.timetz().replace(tzinfo=None), zone)
         end = start + (local_end - local_start)

@@ -15,7 +15,7 @@ from lpse_web.audit.recorder import SYSTEM, acting_as
 from lpse_web.auth.roles import Role
 from lpse_web.extensions import db
 from lpse_web.office.calendar import ServiceCalendar
-from lpse_web.office.models import Room
+from lpse_web.office.models import ROOM_KINDS, Room
 from lpse_web.office.services import load_calendar
 from lpse_web.rooms import rules
 from lpse_web.rooms.models import (
@@ -365,7 +365,9 @@ def complete(reservation: Reservation, now: datetime) -> Reservation:
 # --- reading ----------------------------------------------------------------------------
 
 def active_rooms() -> list[Room]:
-    return list(db.session.scalars(select(Room).where(Room.active).order_by(Room.kind, Room.name)))
+    """In the order of ROOM_KINDS (the bidding room first), then by name."""
+    rooms = db.session.scalars(select(Room).where(Room.active))
+    return sorted(rooms, key=lambda r: (ROOM_KINDS.index(r.kind), r.name))
 
 
 def reservations_between(room_ids, start: datetime, end: datetime) -> list[Reservation]:

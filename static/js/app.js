@@ -57,3 +57,14 @@ document.addEventListener("htmx:afterRequest", function (event) {
     if (first) { first.focus(); }
   }
 });
+
+// The room grids load the reservation form into a panel: bring it into sight (under the
+// grid on a narrow screen) and put the cursor in it.
+document.addEventListener("htmx:afterSwap", function (event) {
+  var panel = event.detail.target;
+  if (panel && panel.id === "reservation-panel") {
+    panel.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    var first = panel.querySelector("input[name=title]");
+    if (first) { first.focus({ preventScroll: true }); }
+  }
+});

@@ -54,7 +54,8 @@ def test_a_change_through_a_page_names_the_signed_in_user(app, client, make_user
     login(client, admin)
     response = client.post("/admin/ruang", data={
         "name": "Ruang Bidding 2", "kind": "bidding", "seats": "10", "computers": "10",
-        "equipment": "PC", "active": "y"})
+        "equipment": "PC", "active": "y", "opens": "", "closes": "", "needs_approval": "y",
+        "min_notice_minutes": "60", "max_advance_days": "90", "grace_minutes": "15"})
     assert response.status_code == 303
     with app.app_context():
         (entry,) = _entries("room")

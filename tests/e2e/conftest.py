@@ -9,7 +9,9 @@ tests/e2e/screenshots/ (git-ignored) and the tail of the server's log in its rep
 
 The counter tests get a second server of their own (`counter_server`): its clock is pinned
 with LPSE_NOW to COUNTER_NOW, and the demo's counter history (generated around the real
-date) is removed, so that day's queue and slots are empty whenever the suite runs."""
+date) is removed, so that day's queue and slots are empty whenever the suite runs. The
+rooms tests get a third (`rooms_server`), pinned to the same Monday, with the demo's room
+reservations removed, so that week and the next ones are free."""
 
 import os
 import socket
@@ -43,6 +45,10 @@ STARTUP_SECONDS = 30
 # The counter server's pinned clock: Monday 30 November 2026, 07.00 WITA, an ordinary
 # working day before opening (with the default 2-hour notice, the first slot is 09.00).
 COUNTER_NOW = "2026-11-30T07:00:00+08:00"
+# The rooms server's pinned clock: the same Monday. Its week holds Thursday 3 December;
+# weekly from there, Thursday 24 December 2026 is cuti bersama (Christmas Eve).
+ROOMS_NOW = "2026-11-30T07:00:00+08:00"
+BIDDING_ROOM = "Ruang Pemasukan Penawaran"
 
 SERVER_LOGS = pytest.StashKey[list[Path]]()
 REPORT = pytest.StashKey[dict]()
@@ -174,6 +180,36 @@ def counter_server(tmp_path_factory, request) -> Iterator[LiveServer]:
         yield live
 
 
+def _empty_rooms(database: Path) -> None:
+    """Remove the demo's room history (generated around the real date, which may be the
+    pinned week) and any blackout. The rooms stay; check the one the tests use: the
+    bidding room, active, reserved only with an approver's consent, national holidays
+    (and cuti bersama) closing the office."""
+    with sqlite3.connect(database) as connection:
+        for table in ("room_reservation", "room_reservation_series", "room_blackout"):
+            connection.execute(f"DELETE FROM {table}")
+        room = connection.execute(
+            "SELECT active, needs_approval, open_weekends, seats FROM room WHERE name = ?",
+            (BIDDING_ROOM,)).fetchone()
+        holidays = connection.execute("SELECT national_holidays FROM office").fetchone()
+    connection.close()
+    if room is None or tuple(room[:3]) != (1, 1, 0) or room[3] < 8:
+        pytest.fail(f"seed-demo no longer sets up {BIDDING_ROOM!r} as the e2e tests expect "
+                    "(active, needs approval, closed at weekends, at least 8 seats); found "
+                    f"{room}", pytrace=False)
+    if holidays is None or not holidays[0]:
+        pytest.fail("seed-demo no longer closes the office on national holidays", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def rooms_server(tmp_path_factory, request) -> Iterator[LiveServer]:
+    """A third server for the rooms: clock pinned to ROOMS_NOW, rooms from seed-demo,
+    no reservations and no blackouts at all."""
+    with _serve(tmp_path_factory.mktemp("e2e-rooms"), request,
+                extra_env={"LPSE_NOW": ROOMS_NOW}, prepare=_empty_rooms) as live:
+        yield live
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
@@ -275,26 +311,41 @@ def new_page(context, request):
     watched.finish(request)
 
 
+@contextmanager
+def _one_context_per_person(browser: Browser, server: LiveServer, request) -> Iterator[Callable[..., Page]]:
+    """`open_page(**options)`: a page in a new browser context on `server`; keyword
+    arguments go to new_context. Pages are watched like `new_page`'s."""
+    watched = _WatchedPages()
+    contexts: list[BrowserContext] = []
+
+    def open_page(**options) -> Page:
+        ctx = _new_context(browser, server, **options)
+        contexts.append(ctx)
+        return watched.watch(ctx.new_page())
+
+    try:
+        yield open_page
+        watched.finish(request)
+    finally:
+        for ctx in contexts:
+            ctx.close()
+
+
 @pytest.fixture
 def counter_browser(browser, counter_server, request):
     """Open a page on the counter server in a browser context of its own (one per person:
     the vendor, the staff member, the display board). Keyword arguments go to
     new_context (java_script_enabled=False, storage_state=...). Pages are watched like
     `new_page`'s."""
-    watched = _WatchedPages()
-    contexts: list[BrowserContext] = []
+    with _one_context_per_person(browser, counter_server, request) as open_page:
+        yield open_page
 
-    def open_page(**options) -> Page:
-        ctx = _new_context(browser, counter_server, **options)
-        contexts.append(ctx)
-        return watched.watch(ctx.new_page())
 
-    yield open_page
-    try:
-        watched.finish(request)
-    finally:
-        for ctx in contexts:
-            ctx.close()
+@pytest.fixture
+def rooms_browser(browser, rooms_server, request):
+    """Like `counter_browser`, on the rooms server (the officials, the approver)."""
+    with _one_context_per_person(browser, rooms_server, request) as open_page:
+        yield open_page
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ def test_seed_demo_fills_every_role_and_is_repeatable(app, runner):
         users = db.session.scalars(select(User)).all()
         assert {r for u in users for r in u.roles} == set(Role)
         assert sum(1 for u in users if u.roles == {Role.VENDOR}) == 30
-        assert db.session.scalar(select(func.count(User.id))) == 38
+        assert db.session.scalar(select(func.count(User.id))) == 39  # 9 staff (two officials), 30 vendors
 
 
 def test_secret_key_is_generated_once_per_instance(tmp_path):
