@@ -25,13 +25,20 @@ def parse_hhmm(value: str) -> time:
 
 
 TIMES = choices((t, t.replace(":", ".")) for t in quarter_hours())
+_VALID_TIMES = frozenset(quarter_hours())
+
+
+def _chosen_time(field) -> time | None:
+    """The field's time if it is one of the choices (WTForms runs the form's own
+    validators even after refusing a choice)."""
+    return parse_hhmm(field.data) if field.data in _VALID_TIMES else None
 
 
 class ReservationForm(Form):
-    room = SelectField(_l("Ruang"), coerce=int, validate_choice=True)
+    room = SelectField(_l("Pilih ruang"), coerce=int, validate_choice=True)
     start_date = DateField(_l("Tanggal"), validators=[InputRequired(), year_in_range])
-    start_time = SelectField(_l("Mulai"), choices=TIMES, default="09:00")
-    end_time = SelectField(_l("Selesai"), choices=TIMES, default="10:00")
+    start_time = SelectField(_l("Jam mulai"), choices=TIMES, default="09:00")
+    end_time = SelectField(_l("Jam selesai"), choices=TIMES, default="10:00")
     purpose = SelectField(_l("Keperluan"), choices=choices(PURPOSE_LABELS.items()))
     title = StringField(_l("Nama paket / kegiatan"),
                         validators=[DataRequired(), max_length(200), no_markup])
@@ -46,7 +53,8 @@ class ReservationForm(Form):
     confirm = SubmitField(_l("Ajukan reservasi"))
 
     def validate_end_time(self, field):
-        if self.start_time.data and field.data and parse_hhmm(field.data) <= parse_hhmm(self.start_time.data):
+        start, end = _chosen_time(self.start_time), _chosen_time(field)
+        if start and end and end <= start:
             raise ValidationError(_l("Waktu selesai harus setelah waktu mulai."))
 
     def validate(self, extra_validators=None):
@@ -81,6 +89,6 @@ class BlackoutForm(Form):
         if self.start_date.data and field.data:
             if field.data < self.start_date.data:
                 raise ValidationError(_l("Tanggal akhir tidak boleh sebelum tanggal mulai."))
-            if field.data == self.start_date.data and self.start_time.data and self.end_time.data \
-                    and parse_hhmm(self.end_time.data) <= parse_hhmm(self.start_time.data):
+            start, end = _chosen_time(self.start_time), _chosen_time(self.end_time)
+            if field.data == self.start_date.data and start and end and end <= start:
                 raise ValidationError(_l("Waktu selesai harus setelah waktu mulai."))

@@ -14,7 +14,7 @@ STATUS_LABELS = {
 PURPOSE_LABELS = {
     "bid_submission": _l("Pemasukan penawaran (paket)"),
     "training": _l("Pelatihan"),
-    "verification": _l("Verifikasi"),
+    "verification": _l("Verifikasi dokumen"),
     "meeting": _l("Rapat"),
     "other": _l("Lainnya"),
 }

@@ -2,6 +2,7 @@
 occurrence at a time), today's reservations to let in, and the ones released today for
 want of a check-in (released by the app itself, whether or not anyone looks)."""
 
+import re
 from datetime import datetime
 
 from flask import Blueprint, flash, redirect, request, url_for
@@ -103,7 +104,7 @@ def _decide_series(series_id: int, reason: str | None):
     else:
         flash(_("%(n)d jadwal disetujui.", n=count) if reason is None
               else _("%(n)d jadwal ditolak; tetap tercatat dalam riwayat.", n=count), "success")
-    back = request.form.get("kembali")
-    if back and back.isdigit():  # from a reservation's own page
+    back = request.form.get("kembali") or ""
+    if re.fullmatch(r"[0-9]{1,9}", back):  # from a reservation's own page
         return redirect(url_for("reservations.detail", reservation_id=int(back)), 303)
     return redirect(url_for(".index"), 303)

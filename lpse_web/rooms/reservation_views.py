@@ -142,7 +142,7 @@ def _step(reservation_id: int, action, success: str):
         flash(success, "success")
     if request.form.get("kembali") == "kelola" and services.is_approver(current_user):
         return redirect(url_for("room_manage.index"), 303)
-    return redirect(url_for(".detail", reservation_id=reservation_id), 303)
+    return redirect(url_for("reservations.detail", reservation_id=reservation_id), 303)
 
 
 @bp.route("/reservasi/<int:reservation_id>/batal", methods=["POST"])

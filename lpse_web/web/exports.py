@@ -16,11 +16,24 @@ def download(body, mimetype: str, filename: str):
     return response
 
 
+# A cell starting with one of these is a formula to a spreadsheet: typed text (a title, a
+# reason) must never run in the manager's Excel (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(value):
+    """A typed value made inert for a spreadsheet: text starting like a formula gets a
+    leading apostrophe, which Excel and LibreOffice show as plain text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_download(columns, rows, filename: str):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerow([as_text(c) for c in columns])
+    writer.writerows([as_text(v) for v in row] for row in rows)
     # A byte-order mark, so that Excel opens the UTF-8 file with the right characters.
     return download("\ufeff" + buffer.getvalue(), "text/csv; charset=utf-8", filename)
 
@@ -35,6 +48,9 @@ def xlsx_download(tables, period: str, filename: str):
         sheet.append(columns)
         for row in rows:
             sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if cell.data_type == "f":  # openpyxl makes any "=..." string a formula
+                    cell.data_type = "s"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return download(buffer.getvalue(), XLSX, filename)

@@ -29,6 +29,8 @@ ADMIN_ONLY = frozenset({Role.ADMIN})
 BOOKERS = frozenset({Role.VENDOR, Role.ROOM_USER})  # vendors, and officials registering
 COUNTER_STAFF = frozenset({Role.VERIFIKATOR, Role.HELPDESK})
 TICKET_READERS = frozenset({Role.VERIFIKATOR, Role.HELPDESK, Role.MANAGER, Role.ADMIN})
+ROOM_APPROVERS = frozenset({Role.ADMIN, Role.HELPDESK, Role.MANAGER})  # rooms.services.APPROVERS
+ROOM_REPORT_READERS = frozenset({Role.MANAGER})
 
 # endpoint -> audience: PUBLIC, SIGNED_IN, STAFF, or a set of roles.
 POLICY = {
@@ -83,6 +85,31 @@ POLICY = {
     "counter_report.export_xlsx": frozenset({Role.MANAGER, Role.VERIFIKATOR}),
     "counter_admin.closures": ADMIN_ONLY,
     "counter_admin.reopen": ADMIN_ONLY,
+    # Rooms: every staff role reserves (procurement officials and LPSE staff, DOMAIN.md).
+    "rooms.day": STAFF,
+    "rooms.week": STAFF,
+    "rooms.photo": STAFF,
+    "reservations.new": STAFF,
+    "reservations.detail": STAFF,  # the view: only the requester and ROOM_APPROVERS (OWN_OBJECTS)
+    "reservations.cancel": STAFF,  # idem
+    "reservations.check_in": STAFF,  # idem
+    "reservations.complete": STAFF,  # idem
+    "reservations.mine": STAFF,
+    "reservations.new_feed_key": STAFF,
+    "room_manage.index": ROOM_APPROVERS,
+    "room_manage.approve": ROOM_APPROVERS,
+    "room_manage.reject": ROOM_APPROVERS,
+    "room_manage.approve_series": ROOM_APPROVERS,
+    "room_manage.reject_series": ROOM_APPROVERS,
+    "room_report.index": ROOM_REPORT_READERS,
+    "room_report.export_csv": ROOM_REPORT_READERS,
+    "room_report.export_xlsx": ROOM_REPORT_READERS,
+    "room_admin.blackouts": ADMIN_ONLY,
+    "room_admin.remove_blackout": ADMIN_ONLY,
+    # A calendar app cannot sign in: the secret key in the URL is the credential (an
+    # unknown key, or one of an account that is no longer active staff: 404).
+    "room_feeds.mine": PUBLIC,
+    "room_feeds.room": PUBLIC,
 }
 
 # Views that the guard lets a wider audience reach but that find their object only for
@@ -95,6 +122,11 @@ OWN_OBJECTS = {
     "booking.ticket_ics": TICKET_READERS,
     "booking.reschedule": frozenset(),
     "booking.cancel": frozenset(),
+    # The sample reservations belong to an official none of the matrix's users is.
+    "reservations.detail": ROOM_APPROVERS,
+    "reservations.cancel": ROOM_APPROVERS,
+    "reservations.check_in": ROOM_APPROVERS,
+    "reservations.complete": ROOM_APPROVERS,
 }
 
 # Views the guard opens wider than one decision inside them: the sample visit is a

@@ -24,6 +24,9 @@ REGISTRATION = {"name": "Yohanes Bria", "company": "CV Sabana Sumba", "npwp": "0
 SERVICE_RULES = {"duration_minutes": "30", "min_notice_minutes": "120", "max_advance_days": "30",
                  "grace_minutes": "15", "checklist_vendor": "KTP direktur\nAkta pendirian",
                  "checklist_official": "Surat tugas"}
+# A room's reservation rules (the room form since the rooms module).
+ROOM_RULES = {"opens": "", "closes": "", "needs_approval": "y", "min_notice_minutes": "60",
+              "max_advance_days": "90", "grace_minutes": "15"}
 
 
 def valid_forms(sample, admin) -> dict[str, dict]:
@@ -64,9 +67,10 @@ def valid_forms(sample, admin) -> dict[str, dict]:
         "/admin/loket/<int:counter_id>": {"name": "Loket Contoh 2", "services": str(sample.service_id),
                                           "active": "y"},
         "/admin/ruang": {"name": "Ruang Rapat Sabu", "kind": "meeting", "seats": "12", "computers": "0",
-                         "equipment": "Papan tulis", "active": "y"},
+                         "equipment": "Papan tulis", "active": "y", **ROOM_RULES},
         "/admin/ruang/<int:room_id>": {"name": "Ruang Contoh B", "kind": "training", "seats": "20",
-                                       "computers": "20", "equipment": "", "active": "y"},
+                                       "computers": "20", "equipment": "", "active": "y", **ROOM_RULES,
+                                       "opens": "07:30", "closes": "17:00"},
         "/pengumuman": {"kind": "maintenance", "title": "Pemeliharaan jaringan", "body": "",
                         "starts": f"{soon}T08:00", "ends": f"{soon}T10:00"},
         "/pengumuman/<int:announcement_id>/akhiri": {},
@@ -81,10 +85,28 @@ def valid_forms(sample, admin) -> dict[str, dict]:
         "/admin/loket-tutup/": {"counter": str(sample.counter_id), "day": soon.isoformat(),
                                 "reason": "Petugas cuti"},
         "/admin/loket-tutup/<int:closure_id>/hapus": {},
+        # Rooms.
+        "/ruang/pesan": {"room": str(sample.room_id), "start_date": sample.free_day, "start_time": "09:00",
+                         "end_time": "10:00", "purpose": "meeting", "title": "Rapat Pokja Paket Jalan",
+                         "attendees": "4", "note": "", "repeat": "", "until": "", "confirm": "y"},
+        "/ruang/reservasi/<int:reservation_id>/batal": {},
+        "/ruang/reservasi/<int:reservation_id>/check-in": {},
+        "/ruang/reservasi/<int:reservation_id>/selesai": {},
+        "/ruang/saya/tautan-kalender": {},
+        "/ruang/reservasi/<int:reservation_id>/setujui": {"kembali": "kelola"},
+        "/ruang/reservasi/<int:reservation_id>/tolak": {"reason": "Ruang dipakai rapat pimpinan",
+                                                         "kembali": "kelola"},
+        "/ruang/seri/<int:series_id>/setujui": {},
+        "/ruang/seri/<int:series_id>/tolak": {"reason": "Ruang dipakai ujian"},
+        "/admin/ruang/<int:room_id>/penutupan": {"start_date": sample.free_day, "start_time": "08:00",
+                                                 "end_date": sample.free_day, "end_time": "12:00",
+                                                 "reason": "Pemeliharaan pendingin ruangan"},
+        "/admin/ruang/penutupan/<int:blackout_id>/hapus": {},
     }
 
 
 OWNER = "owner"  # the vendor who booked the sample ticket
+OFFICIAL = "official"  # the official who reserved the sample room
 # POST rules an administrator may not use: who submits the sample form there instead
 # (the guard's 403 would otherwise come before anything the form could write).
 POSTED_BY = {
@@ -96,6 +118,15 @@ POSTED_BY = {
     "/antrian/panggil": Role.VERIFIKATOR,
     "/antrian/<int:booking_id>/selesai": Role.VERIFIKATOR,
     "/antrian/<int:booking_id>/tidak-hadir": Role.HELPDESK,
+    "/ruang/pesan": Role.ROOM_USER,
+    "/ruang/reservasi/<int:reservation_id>/batal": OFFICIAL,  # the requester's own steps
+    "/ruang/reservasi/<int:reservation_id>/check-in": OFFICIAL,
+    "/ruang/reservasi/<int:reservation_id>/selesai": OFFICIAL,
+    "/ruang/saya/tautan-kalender": Role.ROOM_USER,
+    "/ruang/reservasi/<int:reservation_id>/setujui": Role.HELPDESK,  # an approver, not the admin
+    "/ruang/reservasi/<int:reservation_id>/tolak": Role.HELPDESK,
+    "/ruang/seri/<int:series_id>/setujui": Role.HELPDESK,
+    "/ruang/seri/<int:series_id>/tolak": Role.HELPDESK,
 }
 
 
@@ -106,9 +137,10 @@ NO_WRITE_FOR_SIGNED_IN_ADMIN = {"/masuk", "/masuk/kode", "/masuk/aktifkan-2fa", 
 
 
 def post_rules(app):
-    """Every POST rule; cancelling the ticket, the password change and signing out come
-    last (they change what later requests need)."""
-    last = {"/tiket/<code>/batal": 1, "/akun/kata-sandi": 1, "/keluar": 2}
+    """Every POST rule; cancelling the ticket or the reservation (approved first), the
+    password change and signing out come last (they change what later requests need)."""
+    last = {"/tiket/<code>/batal": 1, "/ruang/reservasi/<int:reservation_id>/batal": 1,
+            "/akun/kata-sandi": 1, "/keluar": 2}
     return sorted(routes(app, "POST"), key=lambda rule: last.get(rule.rule, 0))
 
 
@@ -126,9 +158,9 @@ def posters(app, sample, signed_in, login):
     def client_for(rule: str):
         who = POSTED_BY.get(rule, Role.ADMIN)
         if who not in clients:
-            if who == OWNER:
+            if who in (OWNER, OFFICIAL):
                 clients[who] = app.test_client()
-                login(clients[who], sample.owner)
+                login(clients[who], sample.owner if who == OWNER else sample.official)
             else:
                 clients[who], _ = signed_in(who)
         return clients[who]

@@ -156,6 +156,9 @@ def test_every_page_for_administrator_has_security_headers_no_store_and_csp_safe
     # The pages really were seen, not redirects: every staff page of an administrator.
     assert {"/", "/akun", "/admin/pengguna", f"/admin/pengguna/{sample.user_id}", "/admin/kantor",
             "/admin/loket", f"/admin/ruang/{sample.room_id}", "/pengumuman", "/audit"} <= set(pages)
+    room = sample.room_id
+    assert {"/ruang/", f"/ruang/{room}/minggu", "/ruang/pesan", "/ruang/saya", "/ruang/kelola",
+            f"/ruang/reservasi/{sample.reservation_id}", f"/admin/ruang/{room}/penutupan"} <= set(pages)
 
 
 def test_vendor_pages_and_two_factor_enrolment_are_csp_safe(app, make_user, signed_in):
