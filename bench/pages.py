@@ -1,17 +1,21 @@
-"""bench/run's helper for the signed-in counter pages (bench/README.md).
+"""bench/run's helper for the signed-in counter and rooms pages (bench/README.md).
 
 Run with the project's venv and the environment bench/run sets (FLASK_APP, DATABASE_URL,
 SECRET_KEY, LPSE_NOW):
 
   pages.py pinned-now               10.00 office time on the last open day up to today
-  pages.py prepare SECRET           give verifikator@scale.test the TOTP secret SECRET;
-                                    print the id of the verification service and the
-                                    first scale vendor without an open booking of it
+  pages.py prepare SECRET           give verifikator@scale.test, the room official
+                                    pokja01@scale.test and the approver helpdesk@scale.test
+                                    the TOTP secret SECRET; print the id of the
+                                    verification service, the first scale vendor without
+                                    an open booking of it and the id of the week view's room
   pages.py login BASE UA EMAIL PASSWORD [TOTP_SECRET]
                                     sign in over HTTP as a browser does; print the value
                                     of the lpse_session cookie
-  pages.py seed-small               a near-empty database: the scale accounts and counters,
-                                    a few visits today
+  pages.py seed-small               a near-empty database: the scale accounts, counters and
+                                    rooms, a few visits and reservations today
+  pages.py rooms                    the rooms' data: active rooms, reservations on the pinned
+                                    day, in the week view's week, in all
   pages.py queries UA VENDOR        SQL statements per page, counted in-process with a
                                     SQLAlchemy event listener (Flask test client); one
                                     line per page: name, statements, visits of the day
@@ -31,6 +35,24 @@ sys.path.insert(0, str(ROOT))
 
 SERVICE_CODE = "V"  # the vendor slot page: verification, the busiest service
 STAFF_KEY = "verifikator"
+APPROVER_KEY = "helpdesk"  # decides on room requests (lpse_web/scale.py ROOM_APPROVER)
+
+
+def _official() -> str:
+    from lpse_web.scale import official_email
+
+    return official_email(1)
+
+
+def _week_room():
+    """The room of the week view: the bidding room, the busiest (lpse_web/scale.py ROOMS)."""
+    from sqlalchemy import select
+
+    from lpse_web.extensions import db
+    from lpse_web.office.models import Room
+    from lpse_web.scale import ROOMS
+
+    return db.session.scalar(select(Room).where(Room.name == ROOMS[0][0]))
 
 
 def _app():
@@ -65,11 +87,15 @@ def prepare(secret: str) -> None:
     from lpse_web.scale import SCALE_DOMAIN, staff_email
 
     with _app().app_context():
-        user = User.by_email(staff_email(STAFF_KEY))
-        if user is None:
-            sys.exit(f"{staff_email(STAFF_KEY)} is missing: run flask seed-scale first")
-        user.totp_secret, user.totp_enabled_at, user.totp_last_step = secret, utcnow(), None
+        for email in (staff_email(STAFF_KEY), _official(), staff_email(APPROVER_KEY)):
+            user = User.by_email(email)
+            if user is None:
+                sys.exit(f"{email} is missing: run flask seed-scale first")
+            user.totp_secret, user.totp_enabled_at, user.totp_last_step = secret, utcnow(), None
         db.session.commit()
+        room = _week_room()
+        if room is None or not room.active:
+            sys.exit("the week view's room is missing or inactive: run flask seed-scale first")
         service_id = db.session.scalar(select(CounterService.id).where(CounterService.code == SERVICE_CODE))
         # The slot page shows a vendor's open booking of the service, if any (one more
         # statement): the same kind of vendor on every database, so the counts compare.
@@ -77,7 +103,7 @@ def prepare(secret: str) -> None:
                                           Booking.status.in_(OPEN_STATUSES)).exists()
         vendor = db.session.scalar(select(User.email).where(
             User.email.like(f"vendor%@{SCALE_DOMAIN}"), ~booked).order_by(User.email).limit(1))
-        print(service_id, vendor)
+        print(service_id, vendor, room.id)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -125,8 +151,8 @@ def login(base: str, agent: str, email: str, password: str, totp_secret: str | N
 
 
 def seed_small() -> None:
-    """The scale accounts and counters with a handful of visits today and in the next
-    days: the same pages with almost nothing on them."""
+    """The scale accounts, counters and rooms with a handful of visits and reservations
+    today and in the next days: the same pages with almost nothing on them."""
     from lpse_web import clock, scale
     from lpse_web.audit.recorder import acting_as
     from lpse_web.extensions import db
@@ -136,12 +162,43 @@ def seed_small() -> None:
         scale.seed_accounts(vendors=20, seed=1, now=now)
         step = scale.seed_counter(years=0, seed=1, now=now, fill=0.02, future_fill=0.02,
                                   walk_ins_per_day=1, days_ahead=3)
+        # The rooms: the past week and the next three days, a few reservations a day, so
+        # that the day and week views show some (by officials other than the viewer).
+        rooms = scale.seed_rooms(years=7 / 365.25, seed=1, now=now, fill=0.3, days_ahead=3)
         db.session.commit()
-    print(f"near-empty database: {step.rows}")
+    print(f"near-empty database: {step.rows}, {rooms.rows}")
+
+
+def rooms() -> None:
+    """Active rooms, reservations (any status) touching the pinned day in those rooms,
+    touching the week view's week in its room, and in all: one line."""
+    from sqlalchemy import func, select
+
+    from lpse_web import clock
+    from lpse_web.extensions import db
+    from lpse_web.office.models import Room
+    from lpse_web.office.services import load_calendar
+    from lpse_web.rooms.models import Reservation
+
+    with _app().app_context():
+        calendar = load_calendar()
+        day = calendar.local_day(clock.now())
+        monday = day - timedelta(days=day.weekday())
+
+        def touching(first, days, room_ids):
+            start = datetime.combine(first, time(0), calendar.zone)
+            return db.session.scalar(select(func.count()).select_from(Reservation).where(
+                Reservation.room_id.in_(room_ids), Reservation.starts_at < start + timedelta(days=days),
+                Reservation.ends_at > start))
+
+        active = list(db.session.scalars(select(Room.id).where(Room.active)))
+        total = db.session.scalar(select(func.count()).select_from(Reservation))
+        print(len(active), touching(day, 1, active), touching(monday, 7, [_week_room().id]), total)
 
 
 def queries(agent: str, vendor_address: str) -> None:
-    """Statements per page with the signed-in scale vendor and verifikator."""
+    """Statements per page with the signed-in scale vendor, verifikator, room official
+    and approver."""
     import pyotp
     from sqlalchemy import event, func, select, update
 
@@ -162,9 +219,13 @@ def queries(agent: str, vendor_address: str) -> None:
         code = db.session.scalar(select(Booking.code).where(
             Booking.day == day, Booking.visitor_id.is_not(None)).order_by(Booking.id).limit(1))
         staff = User.by_email(staff_email(STAFF_KEY))
-        db.session.execute(update(User).where(User.id == staff.id).values(totp_last_step=None))
+        # A TOTP code is good once per account: sign-ins here and bench/run's own may
+        # fall in the same 30 s step.
+        totp_users = [staff.id, User.by_email(_official()).id, User.by_email(staff_email(APPROVER_KEY)).id]
+        db.session.execute(update(User).where(User.id.in_(totp_users)).values(totp_last_step=None))
         db.session.commit()
         secret = staff.totp_secret
+        room_id = _week_room().id
         engine = db.engine
 
     def signed_in(email, totp_secret=None):
@@ -179,13 +240,19 @@ def queries(agent: str, vendor_address: str) -> None:
 
     anonymous, vendor = app.test_client(), signed_in(vendor_address)
     staff_client = signed_in(staff_email(STAFF_KEY), secret) if secret else None
+    official = signed_in(_official(), secret) if secret else None
+    approver = signed_in(staff_email(APPROVER_KEY), secret) if secret else None
     pages = [("/sehat", anonymous, "/sehat"), ("/masuk", anonymous, "/masuk"), ("/", vendor, "/"),
              ("/kalender-layanan", anonymous, "/kalender-layanan"),
              ("/loket/<id>", vendor, f"/loket/{service_id}"),
              ("/antrian/", staff_client, "/antrian/"),
              ("/tiket/<code>", staff_client, f"/tiket/{code}"),
              ("/antrian/layar", anonymous, "/antrian/layar"),
-             ("/antrian/laporan/", staff_client, "/antrian/laporan/")]
+             ("/antrian/laporan/", staff_client, "/antrian/laporan/"),
+             ("/ruang/", official, "/ruang/"),
+             ("/ruang/<id>/minggu", official, f"/ruang/{room_id}/minggu"),
+             ("/ruang/[approver]", approver, "/ruang/"),
+             ("/ruang/<id>/minggu[approver]", approver, f"/ruang/{room_id}/minggu")]
     statements = []
 
     def count(conn, cursor, statement, *args):
@@ -207,13 +274,13 @@ def queries(agent: str, vendor_address: str) -> None:
     finally:
         event.remove(engine, "before_cursor_execute", count)
         with app.app_context():  # leave the current TOTP code to bench/run's own sign-in
-            db.session.execute(update(User).where(User.id == staff.id).values(totp_last_step=None))
+            db.session.execute(update(User).where(User.id.in_(totp_users)).values(totp_last_step=None))
             db.session.commit()
 
 
 def main(argv: list[str]) -> None:
     commands = {"pinned-now": lambda: print(pinned_now()), "prepare": lambda: prepare(argv[1]),
-                "login": lambda: login(*argv[1:]), "seed-small": seed_small,
+                "login": lambda: login(*argv[1:]), "seed-small": seed_small, "rooms": rooms,
                 "queries": lambda: queries(argv[1], argv[2])}
     if not argv or argv[0] not in commands:
         sys.exit(__doc__)

@@ -88,7 +88,8 @@ def test_seed_scale_is_idempotent(ctx):
     before = _fingerprint()
     again = _seed()
     assert again == {"accounts": {"vendors": 0, "staff": 0},
-                     "counter": {"counters": 0, "slots": 0, "bookings": 0}}
+                     "counter": {"counters": 0, "slots": 0, "bookings": 0},
+                     "rooms": {"rooms": 0, "officials": 0, "reservations": 0}}
     assert _fingerprint() == before
 
 
@@ -103,6 +104,38 @@ def test_seed_scale_is_deterministic_for_a_seed(ctx):
     _empty_all_tables()
     _seed(seed=8)
     assert _fingerprint() != rows
+
+
+def _room_fingerprint():
+    from lpse_web.office.models import Room
+    from lpse_web.rooms.models import Reservation
+
+    rows = db.session.execute(
+        select(Room.name, Reservation.starts_at, Reservation.ends_at, Reservation.status, User.email)
+        .join(Room, Room.id == Reservation.room_id).join(User, User.id == Reservation.requester_id))
+    return sorted(tuple(str(v) for v in row) for row in rows)
+
+
+def test_seed_scale_rooms(ctx):
+    """Five active rooms, the officials and the approver, and reservations of the rooms
+    (the database refuses overlaps): the same for a seed, not written twice."""
+    from lpse_web.office.models import Room
+    from lpse_web.rooms.models import Reservation
+
+    written = _seed(seed=7)["rooms"]
+    assert written["rooms"] == 5 and written["officials"] == 11
+    assert _count(select(Room).where(Room.active)) == 5
+    assert User.by_email(f"pokja01@{SCALE_DOMAIN}").roles == {"room_user"}
+    assert User.by_email(f"helpdesk@{SCALE_DOMAIN}").roles == {"helpdesk"}
+    assert written["reservations"] == _count(select(Reservation)) > 50
+    statuses = set(db.session.scalars(select(Reservation.status).distinct()))
+    assert {"completed", "approved"} <= statuses
+    rows = _room_fingerprint()
+    assert _seed(seed=7)["rooms"] == {"rooms": 0, "officials": 0, "reservations": 0}
+    db.session.remove()
+    _empty_all_tables()
+    assert _seed(seed=7)["rooms"] == written
+    assert _room_fingerprint() == rows
 
 
 def test_seed_scale_command(runner):

@@ -30,9 +30,9 @@ def _seed_week(rooms, people):
     bidding = room("bidding", rooms)
 
     def ask(day, start, end):  # a December day
-        (reservation,), _ = services.reserve(bidding, official, start=at(start, day, 12), end=at(end, day, 12),
-                                             purpose="training", title=f"Kegiatan {day} {start}", attendees=5,
-                                             now=NOW)
+        (reservation,), _ = services.reserve(
+            bidding, official, start=at(start, day, 12), end=at(end, day, 12), purpose="training",
+            title=f"Kegiatan {day} {start}", attendees=5, now=NOW)
         return reservation
 
     used, absent, refused, dropped = ask(1, "09.00", "11.00"), ask(1, "13.00", "14.00"), \

@@ -287,9 +287,10 @@ def test_plan_marks_holidays_closure_days_and_blackouts(ctx, rooms):
 def test_a_daily_series_passes_over_the_weekend(ctx, rooms, make_room):
     weekend_room = make_room("Ruang Pelatihan", kind="training", seats=30, open_weekends=True)
     start, end = at("09.00", 4, 12), at("11.00", 4, 12)  # Friday
-    weekdays = services.plan(room("bidding", rooms), start, end, NOW, frequency=DAILY, until=date(2026, 12, 8))
+    until = date(2026, 12, 8)
+    weekdays = services.plan(room("bidding", rooms), start, end, NOW, frequency=DAILY, until=until)
     assert _by_day(weekdays) == {date(2026, 12, d): None for d in (4, 7, 8)}
-    every_day = services.plan(room(weekend_room), start, end, NOW, frequency=DAILY, until=date(2026, 12, 8))
+    every_day = services.plan(room(weekend_room), start, end, NOW, frequency=DAILY, until=until)
     assert _by_day(every_day) == {date(2026, 12, d): None for d in (4, 5, 6, 7, 8)}
 
 
@@ -354,8 +355,8 @@ def test_no_planned_occurrence_lies_on_a_closed_day_or_in_a_blackout(
             for offset, quarter, quarters_long in blackouts:
                 starts = datetime.combine(first_day + timedelta(days=offset), time(8), WITA).astimezone(UTC) \
                     + quarters(quarter)
-                stored_blackouts.append(Blackout(room_id=room_id, starts_at=starts,
-                                                 ends_at=starts + quarters(quarters_long), reason="Perawatan"))
+                stored_blackouts.append(Blackout(room_id=room_id, starts_at=starts, reason="Perawatan",
+                                                 ends_at=starts + quarters(quarters_long)))
             db.session.add_all(stored_blackouts)
             db.session.flush()
 

@@ -1,11 +1,11 @@
 """No N+1: a page's query count does not grow with the rows it shows."""
 
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import delete, event, func, select
 
 from lpse_web.auth.roles import Role
 from lpse_web.counter.booking import new_code
@@ -22,7 +22,11 @@ from lpse_web.counter.models import (
     Slot,
 )
 from lpse_web.extensions import db
-from lpse_web.office.models import Counter, CounterService
+from lpse_web.office.models import Counter, CounterService, Room
+from lpse_web.office.services import load_calendar
+from lpse_web.rooms import history
+from lpse_web.rooms.models import Blackout, Reservation
+from lpse_web.rooms.rules import RoomRules
 
 
 @contextmanager
@@ -205,3 +209,105 @@ class TestCounterPages:
     def test_counter_report(self, app, client, make_user, login, add_visits):
         login(client, make_user(Role.MANAGER))
         self._assert_same_count(app, client, add_visits, "/antrian/laporan/?periode=day&tanggal=2026-11-30")
+
+
+# --- the rooms' calendars: a quiet week and a year of history ------------------------------
+
+# Five active rooms, as in the demo office, with the rules that change how a column is
+# drawn (own hours, open at weekends, approval or not), and one inactive room that must
+# not become a column.
+ROOMS = (
+    ("Ruang Pemasukan Penawaran", "bidding", 12, {"needs_approval": True}),
+    ("Ruang Pelatihan", "training", 30, {"needs_approval": True, "opens": time(7, 30), "closes": time(17)}),
+    ("Ruang Verifikasi", "verification", 6, {"needs_approval": False}),
+    ("Ruang Rapat Pokja", "meeting", 10, {"needs_approval": False, "open_weekends": True}),
+    ("Ruang Konsultasi", "meeting", 4, {"needs_approval": False, "grace_minutes": 30}),
+)
+
+
+class TestRoomPages:
+    """The day view (all five active rooms as columns) and the week view of one room
+    issue as many statements with a year of room history, the viewed day and week near
+    full, as with a handful of reservations, for an official who reserves (sees their
+    own reservations in full, the others' as "taken") and for an approver (sees who
+    reserved every one). The clock: Monday
+    30 November 2026 (tests/rooms' day) at 11.00 WITA, so the viewed day has finished,
+    under way and coming reservations, and the week has past and coming days."""
+
+    @pytest.fixture
+    def app_config(self):
+        return {"LPSE_NOW": "2026-11-30T11:00:00+08:00"}
+
+    NOW = datetime(2026, 11, 30, 11, 0, tzinfo=WITA).astimezone(UTC)
+
+    @pytest.fixture
+    def room_ids(self, app):
+        with app.app_context():
+            rooms = [Room(name=name, kind=kind, seats=seats, computers=0, equipment="", active=True, **rules)
+                     for name, kind, seats, rules in ROOMS]
+            rooms.append(Room(name="Ruang Lama", kind="meeting", seats=8, active=False))
+            db.session.add_all(rooms)
+            db.session.commit()
+            return [room.id for room in rooms[:len(ROOMS)]]
+
+    def _history(self, app, room_ids, requester_ids, approver_id, *, first, last, fill, seed) -> int:
+        with app.app_context():
+            rooms = [history.RoomInfo(r.id, r.kind, r.seats, RoomRules.of(r))
+                     for r in db.session.scalars(select(Room).where(Room.id.in_(room_ids)))]
+            written = history.generate(load_calendar(), rooms, first=first, last=last, now=self.NOW,
+                                       requester_ids=requester_ids, approver_id=approver_id, fill=fill,
+                                       seed=seed)
+            db.session.commit()
+            return written
+
+    def _blackouts(self, app, room_ids, days):
+        """A blackout on each of `days` in each room: 13.00-14.00 WITA, the afternoon."""
+        with app.app_context():
+            for day in days:
+                start = datetime.combine(day, time(13), WITA).astimezone(UTC)
+                end = start + timedelta(hours=1)
+                for room_id in room_ids:
+                    db.session.add(Blackout(room_id=room_id, starts_at=start, ends_at=end,
+                                            reason="Ujian sertifikasi"))
+            db.session.commit()
+
+    def _taken_cells(self, client, url) -> int:
+        return client.get(url).get_data(as_text=True).count('class="cell taken')
+
+    def _assert_same_count(self, app, client, make_user, login, room_ids, role, url):
+        viewer = make_user(role)
+        login(client, viewer)
+        other = make_user(Role.ROOM_USER).id
+        approver = viewer.id if role == Role.HELPDESK else make_user(Role.HELPDESK).id
+        requesters = [viewer.id, other, approver]
+        # Near-empty: a few reservations on the viewed week (own and others', finished,
+        # under way, coming, pending), one blackout on the viewed day.
+        few = self._history(app, room_ids, requesters, approver, first=DAY, last=DAY + timedelta(days=4),
+                            fill=0.25, seed=5)
+        self._blackouts(app, room_ids[:2], [DAY])
+        client.get(url)  # a first request fills per-process caches: count the second
+        quiet = _queries_for(app, client, url)
+        quiet_taken = self._taken_cells(client, url)
+        assert 0 < few < 40 and quiet_taken >= 1
+        # A year of history up to two weeks ahead (some 3,000 reservations), the viewed
+        # day and week near full; blackouts every Friday and on the viewed day.
+        with app.app_context():
+            db.session.execute(delete(Reservation))
+            db.session.commit()
+        many = self._history(app, room_ids, requesters, approver, first=DAY - timedelta(days=365),
+                             last=DAY + timedelta(days=14), fill=0.95, seed=2026)
+        assert many > 2500
+        fridays = [DAY - timedelta(days=3 + 7 * n) for n in range(52)] + [DAY + timedelta(days=4)]
+        self._blackouts(app, room_ids, [*fridays, DAY])
+        assert _queries_for(app, client, url) == quiet
+        assert self._taken_cells(client, url) > 3 * quiet_taken
+
+    @pytest.mark.parametrize("role", [Role.ROOM_USER, Role.HELPDESK], ids=["official", "approver"])
+    def test_day_view(self, app, client, make_user, login, room_ids, role):
+        self._assert_same_count(app, client, make_user, login, room_ids, role,
+                                f"/ruang/?hari={DAY.isoformat()}")
+
+    @pytest.mark.parametrize("role", [Role.ROOM_USER, Role.HELPDESK], ids=["official", "approver"])
+    def test_week_view(self, app, client, make_user, login, room_ids, role):
+        self._assert_same_count(app, client, make_user, login, room_ids, role,
+                                f"/ruang/{room_ids[0]}/minggu?minggu={DAY.isoformat()}")
