@@ -11,7 +11,7 @@ from lpse_web.counter.queue import REJECTION_REASONS
 from lpse_web.counter.report import PERIODS, counter_report, period_range
 from lpse_web.office.services import load_calendar
 from lpse_web.web.access import allow
-from lpse_web.web.exports import csv_download, xlsx_download
+from lpse_web.web.exports import report_downloads
 from lpse_web.web.render import render
 
 bp = Blueprint("counter_report", __name__, url_prefix="/antrian/laporan")
@@ -56,9 +56,6 @@ def _tables(report):
     }
 
 
-def _filename(report, ext):
-    return f"laporan-loket-{report.first.isoformat()}-{report.last.isoformat()}.{ext}"
-
 
 @bp.route("/")
 @allow(*READERS)
@@ -72,16 +69,11 @@ def index():
 @allow(*READERS)
 def export_csv():
     _period_name, _anchor, report = _period()
-    tables = _tables(report)
-    name = request.args.get("tabel", "layanan")
-    name = name if name in tables else "layanan"  # it names the file: only known values
-    _title, columns, rows = tables[name]
-    return csv_download(columns, rows, _filename(report, f"{name}.csv"))
+    return report_downloads(_tables(report), report.first, report.last, "laporan-loket", "csv")
 
 
 @bp.route("/unduh.xlsx")
 @allow(*READERS)
 def export_xlsx():
     _period_name, _anchor, report = _period()
-    return xlsx_download(_tables(report).values(), f"{report.first.isoformat()} – {report.last.isoformat()}",
-                         _filename(report, "xlsx"))
+    return report_downloads(_tables(report), report.first, report.last, "laporan-loket", "xlsx")

@@ -11,7 +11,7 @@ from lpse_web.counter.report import period_range
 from lpse_web.office.services import load_calendar
 from lpse_web.rooms.report import room_report
 from lpse_web.web.access import allow
-from lpse_web.web.exports import csv_download, xlsx_download
+from lpse_web.web.exports import report_downloads
 from lpse_web.web.render import render
 
 bp = Blueprint("room_report", __name__, url_prefix="/ruang/laporan")
@@ -54,9 +54,6 @@ def _tables(report):
     }
 
 
-def _filename(report, ext):
-    return f"laporan-ruang-{report.first.isoformat()}-{report.last.isoformat()}.{ext}"
-
 
 @bp.route("/")
 @allow(*READERS)
@@ -70,16 +67,11 @@ def index():
 @allow(*READERS)
 def export_csv():
     _period, _anchor, report = _report()
-    tables = _tables(report)
-    name = request.args.get("tabel", "pemakaian")
-    name = name if name in tables else "pemakaian"  # it names the file: only known values
-    _title, columns, rows = tables[name]
-    return csv_download(columns, rows, _filename(report, f"{name}.csv"))
+    return report_downloads(_tables(report), report.first, report.last, "laporan-ruang", "csv")
 
 
 @bp.route("/unduh.xlsx")
 @allow(*READERS)
 def export_xlsx():
     _period, _anchor, report = _report()
-    return xlsx_download(_tables(report).values(), f"{report.first.isoformat()} – {report.last.isoformat()}",
-                         _filename(report, "xlsx"))
+    return report_downloads(_tables(report), report.first, report.last, "laporan-ruang", "xlsx")

@@ -4,7 +4,7 @@ characters, and XLSX with one sheet per table."""
 import csv
 import io
 
-from flask import current_app
+from flask import current_app, request
 from openpyxl import Workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,3 +54,15 @@ def xlsx_download(tables, period: str, filename: str):
     buffer = io.BytesIO()
     workbook.save(buffer)
     return download(buffer.getvalue(), XLSX, filename)
+
+
+def report_downloads(tables: dict, first, last, stem: str, ext: str):
+    """A report's download: `ext` "xlsx" is every table, "csv" the one named by
+    ?tabel= (only known names: it names the file). `tables`: key -> (title, columns, rows)."""
+    filename = f"{stem}-{first.isoformat()}-{last.isoformat()}"
+    if ext == "xlsx":
+        return xlsx_download(tables.values(), f"{first.isoformat()} – {last.isoformat()}", f"{filename}.xlsx")
+    name = request.args.get("tabel", "")
+    name = name if name in tables else next(iter(tables))
+    _title, columns, rows = tables[name]
+    return csv_download(columns, rows, f"{filename}.{name}.csv")
