@@ -7,7 +7,7 @@ A reservation is shown only to its requester and to the approvers: anyone else g
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -22,6 +22,7 @@ from lpse_web.rooms.messages import describe
 from lpse_web.rooms.models import Reservation
 from lpse_web.web.access import allow
 from lpse_web.web.forms import choices
+from lpse_web.web.pagination import paginate
 from lpse_web.web.render import render
 
 bp = Blueprint("reservations", __name__, url_prefix="/ruang")
@@ -165,11 +166,19 @@ def complete(reservation_id):
                  _("Pemakaian ruang selesai; sisa waktunya dapat dipesan lagi."))
 
 
+def _mine(feed_links=None):
+    now = clock.now()
+    history = paginate(services.history_query(current_user.id, now), request.args.get("hal"),
+                       current_app.config["PAGE_SIZE"])
+    return render("rooms/mine.html", upcoming=services.upcoming_of(current_user.id, now), history=history,
+                  now=now, has_feed=feed_links is not None or feeds.has_key(current_user.id),
+                  feed_links=feed_links)
+
+
 @bp.route("/saya")
 @allow(RESERVERS)
 def mine():
-    return render("rooms/mine.html", reservations=services.requester_reservations(current_user.id),
-                  now=clock.now(), has_feed=feeds.has_key(current_user.id), feed_links=None)
+    return _mine()
 
 
 @bp.route("/saya/tautan-kalender", methods=["POST"])
@@ -181,5 +190,4 @@ def new_feed_key():
     links = {"mine": url_for("room_feeds.mine", key=key, _external=True),
              "rooms": [(room, url_for("room_feeds.room", key=key, room_id=room.id, _external=True))
                        for room in services.active_rooms()]}
-    return render("rooms/mine.html", reservations=services.requester_reservations(current_user.id),
-                  now=clock.now(), has_feed=True, feed_links=links)
+    return _mine(feed_links=links)

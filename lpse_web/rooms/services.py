@@ -223,8 +223,20 @@ def conflicting(room_id: int, start: datetime, end: datetime, now: datetime,
     return next((r for r in holding_between([room_id], start, end, now) if r.id != except_id), None)
 
 
+def lock_room(room_id: int) -> None:
+    """Reservations of one room are written one transaction at a time. On PostgreSQL
+    two transactions inserting overlapping ranges at the same instant would each wait
+    for the other inside the exclusion check, and the deadlock detector would abort one
+    (SQLSTATE 40P01, not the overlap's 23P01; execIndexing.c, "exclusion constraints").
+    Holding the room row first makes the second wait for the first's commit and then
+    meet the plain overlap error. SQLite drops FOR UPDATE: its write lock is held."""
+    # FOR NO KEY UPDATE: other rooms' and other tables' foreign-key checks are not held up.
+    db.session.execute(select(Room.id).where(Room.id == room_id).with_for_update(key_share=True))
+
+
 def _insert(reservation: Reservation, now: datetime) -> None:
     """Store one occurrence, or raise ConflictError naming the reservation in the way."""
+    lock_room(reservation.room_id)
     try:
         with db.session.begin_nested():
             db.session.add(reservation)
@@ -243,6 +255,7 @@ def reserve(room: Room, requester, *, start: datetime, end: datetime, purpose: s
     its problem; a series raises only when no occurrence can be reserved."""
     release_overdue(now)
     check_people(room, attendees)
+    lock_room(room.id)  # before the plan, so that what it reads is what the inserts meet
     occurrences = plan(room, start, end, now, frequency=frequency, until=until)
     series = None
     if frequency and len(occurrences) > 1:
@@ -261,7 +274,9 @@ def reserve(room: Room, requester, *, start: datetime, end: datetime, purpose: s
             release_after=occurrence.starts_at + timedelta(minutes=room.grace_minutes),
             purpose=purpose, title=title.strip(), attendees=attendees, note=(note or "").strip(),
             status=APPROVED if approved else REQUESTED, created_at=now,
-            decided_at=now if approved else None, approved_at=now if approved else None)
+            decided_at=now if approved else None, approved_at=now if approved else None,
+            # An approver's own request is their decision; a room without approval has none.
+            decided_by_id=requester.id if approved and room.needs_approval else None)
         try:
             _insert(reservation, now)
         except ConflictError as problem:  # taken between the plan and the insert
@@ -399,6 +414,19 @@ def released_since(start: datetime, now: datetime) -> list[Reservation]:
 def requester_reservations(user_id: int, limit: int = 200) -> list[Reservation]:
     return list(db.session.scalars(select(Reservation).where(Reservation.requester_id == user_id)
                                    .order_by(Reservation.starts_at.desc()).limit(limit)))
+
+
+def upcoming_of(user_id: int, now: datetime) -> list[Reservation]:
+    """A requester's reservations not yet over, soonest first (every status: a rejection
+    must be seen)."""
+    return list(db.session.scalars(select(Reservation).where(
+        Reservation.requester_id == user_id, Reservation.ends_at > now).order_by(Reservation.starts_at)))
+
+
+def history_query(user_id: int, now: datetime):
+    """A requester's past reservations, latest first, for paging."""
+    return select(Reservation).where(Reservation.requester_id == user_id, Reservation.ends_at <= now) \
+        .order_by(Reservation.starts_at.desc(), Reservation.id.desc())
 
 
 def add_blackout(room: Room, start: datetime, end: datetime, reason: str) -> Blackout:
