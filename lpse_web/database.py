@@ -23,6 +23,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def reads_only_from_here(session) -> None:
+    """After a refused write in a POST (rolled back), the page drawn next only reads:
+    begin its transaction deferred, so that SQLite's write lock is not taken again while
+    the page renders and the other writers queued behind it go first."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection(execution_options={"sqlite_immediate": False})
+
+
 def upsert_insert(table, session):
     """An INSERT that takes ON CONFLICT (DO NOTHING / DO UPDATE), in the dialect of the
     database the session uses: both SQLite and PostgreSQL have it, under their own class."""

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lpse_web import clock
+from lpse_web.database import reads_only_from_here
 from lpse_web.extensions import db
 from lpse_web.office.models import Room
 from lpse_web.office.services import load_calendar, zone_label
@@ -93,6 +94,7 @@ def new():
                 db.session.commit()
             except services.ReservationError as error:
                 db.session.rollback()
+                reads_only_from_here(db.session)
                 problem = _describe(error)
             else:
                 return _reserved(stored, refused)
