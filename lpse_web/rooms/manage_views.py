@@ -16,7 +16,7 @@ from lpse_web.rooms import services
 from lpse_web.rooms.forms import RejectForm
 from lpse_web.rooms.labels import FREQUENCY_LABELS
 from lpse_web.rooms.models import Reservation, ReservationSeries
-from lpse_web.rooms.reservation_views import _describe, _step
+from lpse_web.rooms.reservation_views import describe_problem, run_step
 from lpse_web.web.access import allow
 from lpse_web.web.render import render
 
@@ -60,8 +60,8 @@ def index():
 @bp.route("/reservasi/<int:reservation_id>/setujui", methods=["POST"])
 @allow(*services.APPROVERS)
 def approve(reservation_id):
-    return _step(reservation_id, lambda r: services.approve(r, current_user.id, clock.now()),
-                 _("Reservasi disetujui."))
+    return run_step(reservation_id, lambda r: services.approve(r, current_user.id, clock.now()),
+                    _("Reservasi disetujui."))
 
 
 @bp.route("/reservasi/<int:reservation_id>/tolak", methods=["POST"])
@@ -72,8 +72,9 @@ def reject(reservation_id):
         db.get_or_404(Reservation, reservation_id)
         flash(_("Tulis alasan penolakan."), "error")
         return redirect(url_for(".index"), 303)
-    return _step(reservation_id, lambda r: services.reject(r, current_user.id, form.reason.data, clock.now()),
-                 _("Permintaan ditolak; tetap tercatat dalam riwayat."))
+    return run_step(reservation_id,
+                    lambda r: services.reject(r, current_user.id, form.reason.data, clock.now()),
+                    _("Permintaan ditolak; tetap tercatat dalam riwayat."))
 
 
 @bp.route("/seri/<int:series_id>/setujui", methods=["POST"])
@@ -100,7 +101,7 @@ def _decide_series(series_id: int, reason: str | None):
         db.session.commit()
     except services.ReservationError as error:
         db.session.rollback()
-        flash(_describe(error), "error")
+        flash(describe_problem(error), "error")
     else:
         flash(_("%(n)d jadwal disetujui.", n=count) if reason is None
               else _("%(n)d jadwal ditolak; tetap tercatat dalam riwayat.", n=count), "success")

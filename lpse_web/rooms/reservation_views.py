@@ -29,7 +29,7 @@ from lpse_web.web.render import render
 bp = Blueprint("reservations", __name__, url_prefix="/ruang")
 
 
-def _describe(problem):
+def describe_problem(problem):
     calendar = load_calendar()
     return describe(problem, current_user, calendar.zone, zone_label(calendar.timezone))
 
@@ -84,7 +84,7 @@ def new():
                 services.check_people(room, form.attendees.data)
                 occurrences = services.plan(room, start, end, now, **repeat)
             except services.ReservationError as error:
-                problem = _describe(error)
+                problem = describe_problem(error)
         else:
             try:
                 stored, refused = services.reserve(
@@ -95,12 +95,12 @@ def new():
             except services.ReservationError as error:
                 db.session.rollback()
                 reads_only_from_here(db.session)
-                problem = _describe(error)
+                problem = describe_problem(error)
             else:
                 return _reserved(stored, refused)
     status = 422 if form.is_submitted() and (form.errors or problem) else 200
     return render("rooms/new.html", block="form", status=status, form=form, occurrences=occurrences,
-                  problem=problem, describe=_describe, rooms=rooms)
+                  problem=problem, describe=describe_problem, rooms=rooms)
 
 
 def _reserved(stored: list[Reservation], refused):
@@ -111,7 +111,7 @@ def _reserved(stored: list[Reservation], refused):
         flash(_("Permintaan reservasi terkirim (%(n)d jadwal) dan menunggu persetujuan petugas.",
                 n=len(stored)), "success")
     for occurrence in refused:
-        flash(_describe(occurrence.problem), "warning")
+        flash(describe_problem(occurrence.problem), "warning")
     return redirect(url_for(".detail", reservation_id=first.id), 303)
 
 
@@ -120,10 +120,7 @@ def _reserved(stored: list[Reservation], refused):
 def detail(reservation_id):
     reservation = _own_or_404(reservation_id)
     now = clock.now()
-    series = []
-    if reservation.series_id:
-        series = list(db.session.scalars(db.select(Reservation).where(
-            Reservation.series_id == reservation.series_id).order_by(Reservation.starts_at)))
+    series = services.series_of(reservation.series_id) if reservation.series_id else []
     return render("rooms/detail.html", reservation=reservation, series=series, now=now,
                   can_cancel=services.can_cancel(reservation, current_user, now),
                   can_check_in=services.can_check_in(reservation, now),
@@ -131,7 +128,7 @@ def detail(reservation_id):
                   approver=services.is_approver(current_user))
 
 
-def _step(reservation_id: int, action, success: str):
+def run_step(reservation_id: int, action, success: str):
     """Run one step in its own transaction; a refused step changes nothing. Back to
     where the button was: the management list, or the reservation's page."""
     reservation = _own_or_404(reservation_id)
@@ -140,7 +137,7 @@ def _step(reservation_id: int, action, success: str):
         db.session.commit()
     except services.ReservationError as error:
         db.session.rollback()
-        flash(_describe(error), "error")
+        flash(describe_problem(error), "error")
     else:
         flash(success, "success")
     if request.form.get("kembali") == "kelola" and services.is_approver(current_user):
@@ -151,21 +148,21 @@ def _step(reservation_id: int, action, success: str):
 @bp.route("/reservasi/<int:reservation_id>/batal", methods=["POST"])
 @allow(RESERVERS)
 def cancel(reservation_id):
-    return _step(reservation_id, lambda r: services.cancel(r, clock.now()), _("Reservasi dibatalkan."))
+    return run_step(reservation_id, lambda r: services.cancel(r, clock.now()), _("Reservasi dibatalkan."))
 
 
 @bp.route("/reservasi/<int:reservation_id>/check-in", methods=["POST"])
 @allow(RESERVERS)
 def check_in(reservation_id):
-    return _step(reservation_id, lambda r: services.check_in(r, current_user.id, clock.now()),
-                 _("Kehadiran dicatat: ruang sedang dipakai."))
+    return run_step(reservation_id, lambda r: services.check_in(r, current_user.id, clock.now()),
+                    _("Kehadiran dicatat: ruang sedang dipakai."))
 
 
 @bp.route("/reservasi/<int:reservation_id>/selesai", methods=["POST"])
 @allow(RESERVERS)
 def complete(reservation_id):
-    return _step(reservation_id, lambda r: services.complete(r, clock.now()),
-                 _("Pemakaian ruang selesai; sisa waktunya dapat dipesan lagi."))
+    return run_step(reservation_id, lambda r: services.complete(r, clock.now()),
+                    _("Pemakaian ruang selesai; sisa waktunya dapat dipesan lagi."))
 
 
 def _mine(feed_links=None):

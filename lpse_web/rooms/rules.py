@@ -10,6 +10,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from lpse_web.office.calendar import ServiceCalendar, national_holidays
 
 GRID = timedelta(minutes=15)  # reservations start and end on the quarter hour
+# A reservation lies within one local day (check_range): what overlaps a range started
+# less than a day before it, which bounds the index scan of the reservation queries.
+LONGEST = timedelta(days=1)
 MAX_OCCURRENCES = 60  # a recurring request makes at most this many reservations
 
 

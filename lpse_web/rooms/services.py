@@ -5,7 +5,6 @@ No request here. Every path that makes a reservation hold a room goes through
 (PostgreSQL's exclusion constraint, SQLite's trigger) only that occurrence is undone
 and the requester is told which reservation is in the way."""
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -18,6 +17,23 @@ from lpse_web.office.calendar import ServiceCalendar
 from lpse_web.office.models import ROOM_KINDS, Room
 from lpse_web.office.services import load_calendar
 from lpse_web.rooms import rules
+
+# The views catch them as services.<Error>: they are the answers of these functions.
+from lpse_web.rooms.errors import (
+    BlackoutError,
+    ClosedDayError,
+    ConflictError,
+    NothingToReserveError,
+    Occurrence,
+    OffGridError,
+    OutsideHoursError,
+    ReservationError,
+    RoomUnavailableError,
+    TooFarError,
+    TooManyPeopleError,
+    TooSoonError,
+    WrongStateError,
+)
 from lpse_web.rooms.models import (
     ACTIVE_STATUSES,
     APPROVED,
@@ -37,77 +53,6 @@ from lpse_web.rooms.rules import GRID, RoomRules
 # reserve sees their own reservations in full and the others' as "taken".
 APPROVERS = (Role.ADMIN, Role.HELPDESK, Role.MANAGER)
 CHECK_IN_EARLY = timedelta(minutes=15)  # the room may be opened this long before the start
-
-
-class ReservationError(Exception):
-    """A reservation that cannot be made or changed; the view says why in words."""
-
-
-class RoomUnavailableError(ReservationError):
-    """The room is inactive."""
-
-
-class OffGridError(ReservationError):
-    """Start or end not on the quarter hour, end not after start, or over two days."""
-
-
-class ClosedDayError(ReservationError):
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
-class OutsideHoursError(ReservationError):
-    def __init__(self, hours: tuple[datetime, datetime]):
-        super().__init__(hours)
-        self.hours = hours
-
-
-class TooSoonError(ReservationError):
-    """Inside the room's minimum notice (or in the past)."""
-
-
-class TooFarError(ReservationError):
-    """Beyond the room's maximum advance."""
-
-
-class TooManyPeopleError(ReservationError):
-    def __init__(self, seats: int):
-        super().__init__(seats)
-        self.seats = seats
-
-
-class BlackoutError(ReservationError):
-    def __init__(self, blackout: Blackout):
-        super().__init__(blackout.reason)
-        self.blackout = blackout
-
-
-class ConflictError(ReservationError):
-    """Another reservation holds the room for part of the range."""
-
-    def __init__(self, other: Reservation | None):
-        super().__init__(other.id if other else None)
-        self.other = other
-
-
-class WrongStateError(ReservationError):
-    """That step does not apply to the reservation as it is now."""
-
-
-class NothingToReserveError(ReservationError):
-    """A recurring request none of whose occurrences can be reserved."""
-
-
-@dataclass
-class Occurrence:
-    starts_at: datetime
-    ends_at: datetime
-    problem: ReservationError | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.problem is None
 
 
 def is_approver(user) -> bool:
@@ -130,7 +75,8 @@ def holding_between(room_ids, start: datetime, end: datetime, now: datetime) -> 
     """Reservations holding a room for part of [start, end), as people read them now."""
     rows = db.session.scalars(select(Reservation).where(
         Reservation.room_id.in_(list(room_ids)), Reservation.status.in_(ACTIVE_STATUSES),
-        Reservation.starts_at < end, Reservation.ends_at > start).order_by(Reservation.starts_at))
+        Reservation.starts_at < end, Reservation.starts_at > start - rules.LONGEST,
+        Reservation.ends_at > start).order_by(Reservation.starts_at))
     return [r for r in rows if r.holds_room(now)]
 
 
@@ -323,6 +269,12 @@ def reject(reservation: Reservation, staff_id: int, reason: str, now: datetime) 
     return reservation
 
 
+def series_of(series_id: int) -> list[Reservation]:
+    """Every occurrence of a recurring request, in every status."""
+    return list(db.session.scalars(select(Reservation).where(Reservation.series_id == series_id)
+                                   .order_by(Reservation.starts_at)))
+
+
 def pending_of_series(series_id: int) -> list[Reservation]:
     return list(db.session.scalars(select(Reservation).where(
         Reservation.series_id == series_id, Reservation.status == REQUESTED).order_by(Reservation.starts_at)))
@@ -388,7 +340,8 @@ def active_rooms() -> list[Room]:
 def reservations_between(room_ids, start: datetime, end: datetime) -> list[Reservation]:
     """Every reservation (any status) of the rooms touching [start, end)."""
     return list(db.session.scalars(select(Reservation).where(
-        Reservation.room_id.in_(list(room_ids)), Reservation.starts_at < end, Reservation.ends_at > start)
+        Reservation.room_id.in_(list(room_ids)), Reservation.starts_at < end,
+        Reservation.starts_at > start - rules.LONGEST, Reservation.ends_at > start)
         .order_by(Reservation.starts_at, Reservation.id)))
 
 
