@@ -19,7 +19,15 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Validat
 
 from lpse_web.office.calendar import WEEKDAY_NAMES
 from lpse_web.office.models import TIMEZONES
-from lpse_web.web.forms import Form, MultiCheckboxField, choices, max_length, no_markup, year_in_range
+from lpse_web.web.forms import (
+    Form,
+    MultiCheckboxField,
+    choices,
+    max_length,
+    no_markup,
+    quarter_hours,
+    year_in_range,
+)
 
 ROOM_KIND_LABELS = {
     "bidding": _l("Ruang pemasukan penawaran (bidding room)"),
@@ -124,8 +132,7 @@ class CounterForm(Form):
 
 
 ROOM_TIMES = choices([("", _l("Mengikuti jam layanan kantor"))]
-                     + [(f"{h:02d}:{m:02d}", f"{h:02d}.{m:02d}")
-                        for h in range(6, 22) for m in (0, 15, 30, 45)])
+                     + [(t, t.replace(":", ".")) for t in quarter_hours()])
 PHOTO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
 

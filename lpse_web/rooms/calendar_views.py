@@ -22,6 +22,7 @@ bp = Blueprint("rooms", __name__, url_prefix="/ruang")
 bp.add_app_template_global(STATUS_LABELS, "ROOM_STATUS_LABELS")
 bp.add_app_template_global(PURPOSE_LABELS, "PURPOSE_LABELS")
 bp.add_app_template_global(ROOM_KIND_LABELS, "ROOM_KIND_LABELS")
+bp.add_app_template_global(services.is_approver, "is_room_approver")  # services.APPROVERS, once
 # Procurement officials and LPSE staff reserve rooms (DOMAIN.md): every staff role.
 RESERVERS = STAFF
 
@@ -98,7 +99,8 @@ def week(room_id):
     anchor = chosen_day("minggu", calendar.local_day(now))
     monday = anchor - timedelta(days=anchor.weekday())
     room_rules = rules.RoomRules.of(room)
-    weekdays = range(7) if room.open_weekends else range(5)
+    # Monday to Friday, and a weekend day when the room or the office opens then.
+    weekdays = [d for d in range(7) if d < 5 or room.open_weekends or calendar.hours.get(d)]
     days = [monday + timedelta(days=d) for d in weekdays]
     hours = [rules.open_hours(calendar, room_rules, d) for d in days]
     # One set of rows for the whole week, in local wall-clock time: each day's column

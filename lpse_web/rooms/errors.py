@@ -59,6 +59,14 @@ class ConflictError(ReservationError):
         self.other = other
 
 
+class TooManyOccurrencesError(ReservationError):
+    """A recurring request stops at rules.MAX_OCCURRENCES dates."""
+
+    def __init__(self, limit: int):
+        super().__init__(limit)
+        self.limit = limit
+
+
 class WrongStateError(ReservationError):
     """That step does not apply to the reservation as it is now."""
 

@@ -8,9 +8,10 @@ import secrets
 from datetime import datetime, timedelta
 
 from icalendar import Calendar, Event
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from lpse_web.auth.models import User
+from lpse_web.database import utcnow
 from lpse_web.extensions import db
 from lpse_web.rooms import services
 from lpse_web.rooms.models import ACTIVE_STATUSES, FeedKey, Reservation
@@ -24,8 +25,11 @@ def _hash(key: str) -> str:
 
 def new_key(user_id: int) -> str:
     key = secrets.token_urlsafe(24)
-    db.session.execute(delete(FeedKey).where(FeedKey.user_id == user_id))
-    db.session.add(FeedKey(user_id=user_id, key_hash=_hash(key)))
+    old = db.session.get(FeedKey, user_id)
+    if old is not None:  # through the ORM: the audit log records the change of credential
+        old.key_hash, old.created_at = _hash(key), utcnow()
+    else:
+        db.session.add(FeedKey(user_id=user_id, key_hash=_hash(key)))
     return key
 
 

@@ -7,16 +7,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField, SubmitFie
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from lpse_web.rooms.labels import FREQUENCY_LABELS, PURPOSE_LABELS
-from lpse_web.web.forms import Form, choices, max_length, no_markup, year_in_range
-
-
-def quarter_hours(first: time = time(6), last: time = time(21)) -> list[str]:
-    """06:00, 06:15, ... 21:00: the times a reservation may start or end (15-minute grid)."""
-    values, minutes = [], first.hour * 60 + first.minute
-    while minutes <= last.hour * 60 + last.minute:
-        values.append(f"{minutes // 60:02d}:{minutes % 60:02d}")
-        minutes += 15
-    return values
+from lpse_web.web.forms import Form, choices, max_length, no_markup, quarter_hours, year_in_range
 
 
 def parse_hhmm(value: str) -> time:
@@ -81,7 +72,7 @@ class BlackoutForm(Form):
     start_date = DateField(_l("Dari tanggal"), validators=[InputRequired(), year_in_range])
     start_time = SelectField(_l("Jam"), choices=TIMES, default="06:00")
     end_date = DateField(_l("Sampai tanggal"), validators=[InputRequired(), year_in_range])
-    end_time = SelectField(_l("Jam"), choices=TIMES, default="21:00")
+    end_time = SelectField(_l("Jam"), choices=TIMES, default="22:00")
     reason = StringField(_l("Alasan (mis. pemeliharaan, ujian)"),
                          validators=[DataRequired(), max_length(200), no_markup])
 

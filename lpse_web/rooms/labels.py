@@ -10,6 +10,7 @@ STATUS_LABELS = {
     "completed": _l("Selesai"),
     "cancelled": _l("Dibatalkan"),
     "released": _l("Dilepas (tidak hadir)"),
+    "expired": _l("Kedaluwarsa (belum diputuskan)"),  # shown only: a request released undecided
 }
 PURPOSE_LABELS = {
     "bid_submission": _l("Pemasukan penawaran (paket)"),

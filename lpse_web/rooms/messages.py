@@ -36,6 +36,9 @@ def describe(problem: services.ReservationError, viewer, zone, zone_label) -> st
         start, end = (t.astimezone(zone).strftime("%H.%M") for t in problem.hours)
         return _("Di luar jam pemakaian ruang (%(start)s–%(end)s %(zone)s).", start=start, end=end,
                  zone=zone_label)
+    if isinstance(problem, services.TooManyOccurrencesError):
+        return _("Satu permintaan paling banyak %(n)d jadwal: jadwal ini dan sesudahnya tidak dipesan; "
+                 "ajukan permintaan baru untuknya.", n=problem.limit)
     if isinstance(problem, services.TooManyPeopleError):
         return _("Jumlah orang melebihi kapasitas ruang (%(n)d kursi).", n=problem.seats)
     messages = {

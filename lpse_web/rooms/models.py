@@ -123,11 +123,12 @@ class Blackout(Audited, db.Model):
     room: Mapped[Room] = relationship(lazy="joined", innerjoin=True)
 
 
-class FeedKey(db.Model):
+class FeedKey(Audited, db.Model):
     """The secret in a person's calendar-feed URLs (a calendar app cannot sign in).
     Only its hash is stored; making a new one ends the old links."""
 
     __tablename__ = "room_feed_key"
+    __audit_secret__ = ("key_hash",)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
                                          primary_key=True)

@@ -51,14 +51,24 @@ def _hours(start: datetime, end: datetime) -> float:
     return max((end - start).total_seconds(), 0) / 3600
 
 
+def _hours_covered(hours: tuple[datetime, datetime], blackouts) -> float:
+    """Hours of `hours` inside any blackout: overlapping blackouts count once."""
+    clipped = sorted((max(hours[0], b.starts_at), min(hours[1], b.ends_at)) for b in blackouts)
+    covered, reach = 0.0, hours[0]
+    for start, end in clipped:
+        start = max(start, reach)
+        if end > start:
+            covered += _hours(start, end)
+            reach = end
+    return covered
+
+
 def _open_hours(room: Room, calendar: ServiceCalendar, first: date, last: date, blackouts) -> float:
     room_rules, total, day = rules.RoomRules.of(room), 0.0, first
     while day <= last:
         hours = rules.open_hours(calendar, room_rules, day)
         if hours:
-            total += _hours(*hours)
-            for b in blackouts:
-                total -= _hours(max(hours[0], b.starts_at), min(hours[1], b.ends_at))
+            total += _hours(*hours) - _hours_covered(hours, blackouts)
         day += timedelta(days=1)
     return total
 
@@ -76,8 +86,9 @@ def room_report(first: date, last: date, calendar: ServiceCalendar, now: datetim
     for room in rooms:
         stats[room.id].open_hours = _open_hours(room, calendar, first, last, blackouts.get(room.id, []))
     rejections = []
-    rows = db.session.scalars(select(Reservation).where(
-        Reservation.starts_at >= start, Reservation.starts_at < end).order_by(Reservation.starts_at))
+    rows = db.session.scalars(select(Reservation).where(  # room first: the (room, time) index
+        Reservation.room_id.in_(list(stats)), Reservation.starts_at >= start, Reservation.starts_at < end)
+        .order_by(Reservation.starts_at))
     for r in rows:
         s = stats[r.room_id]
         status = r.shown_status(now)

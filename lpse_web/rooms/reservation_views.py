@@ -7,7 +7,7 @@ A reservation is shown only to its requester and to the approvers: anyone else g
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,11 +18,11 @@ from lpse_web.office.models import Room
 from lpse_web.office.services import load_calendar, zone_label
 from lpse_web.rooms import feeds, services
 from lpse_web.rooms.calendar_views import RESERVERS
-from lpse_web.rooms.forms import ReservationForm, parse_hhmm, quarter_hours
+from lpse_web.rooms.forms import ReservationForm, parse_hhmm
 from lpse_web.rooms.messages import describe
 from lpse_web.rooms.models import Reservation
 from lpse_web.web.access import allow
-from lpse_web.web.forms import choices
+from lpse_web.web.forms import choices, quarter_hours
 from lpse_web.web.pagination import paginate
 from lpse_web.web.render import render
 
@@ -30,7 +30,7 @@ bp = Blueprint("reservations", __name__, url_prefix="/ruang")
 
 
 def describe_problem(problem):
-    calendar = load_calendar()
+    calendar = g.get("rooms_calendar") or g.setdefault("rooms_calendar", load_calendar())
     return describe(problem, current_user, calendar.zone, zone_label(calendar.timezone))
 
 

@@ -76,12 +76,13 @@ def on_grid(at: datetime, calendar: ServiceCalendar) -> bool:
 
 
 def expand(first_start: datetime, first_end: datetime, frequency: str | None, until: date | None,
-           calendar: ServiceCalendar) -> list[tuple[datetime, datetime]]:
+           calendar: ServiceCalendar, skip=None) -> list[tuple[datetime, datetime]]:
     """The occurrences of a request: the first one, then every day or every week at the
     same local wall-clock time up to and including `until` (a daylight-saving change
     never moves them; Indonesia has none, but the arithmetic is done in local time).
     Days the room is closed are not skipped here: `plan()` reports them, so the
-    requester sees why an occurrence is missing."""
+    requester sees why an occurrence is missing; `skip(day)` names the days passed over
+    without a word (they do not count towards MAX_OCCURRENCES)."""
     zone = calendar.zone
     local_start, local_end = first_start.astimezone(zone), first_end.astimezone(zone)
     if not frequency or until is None:
@@ -89,6 +90,9 @@ def expand(first_start: datetime, first_end: datetime, frequency: str | None, un
     step = timedelta(days=1 if frequency == "daily" else 7)
     occurrences, day = [(first_start, first_end)], local_start.date() + step
     while day <= until and len(occurrences) < MAX_OCCURRENCES:
+        if skip is not None and skip(day):
+            day += step
+            continue
         start = datetime.combine(day, local_start.timetz().replace(tzinfo=None), zone)
         end = start + (local_end - local_start)
         occurrences.append((start.astimezone(UTC), end.astimezone(UTC)))

@@ -30,6 +30,7 @@ from lpse_web.rooms.errors import (
     ReservationError,
     RoomUnavailableError,
     TooFarError,
+    TooManyOccurrencesError,
     TooManyPeopleError,
     TooSoonError,
     WrongStateError,
@@ -117,10 +118,8 @@ def plan(room: Room, start: datetime, end: datetime, now: datetime, *, frequency
     number of occurrences."""
     calendar = calendar or load_calendar()
     room_rules = RoomRules.of(room)
-    wanted = rules.expand(start, end, frequency, until, calendar)
-    wanted = [(s, e) for s, e in wanted
-              if (s, e) == wanted[0] or not rules.weekend_skipped(frequency, calendar, room_rules,
-                                                                  calendar.local_day(s))]
+    wanted = rules.expand(start, end, frequency, until, calendar,
+                          skip=lambda day: rules.weekend_skipped(frequency, calendar, room_rules, day))
     span = (wanted[0][0], wanted[-1][1])
     blackouts = blackouts_between([room.id], *span)
     taken = holding_between([room.id], *span, now)
@@ -138,6 +137,12 @@ def plan(room: Room, start: datetime, end: datetime, now: datetime, *, frequency
         except ReservationError as problem:
             occurrence.problem = problem
         occurrences.append(occurrence)
+    last_day = calendar.local_day(wanted[-1][0])
+    step = timedelta(days=1 if frequency == "daily" else 7)
+    if len(wanted) == rules.MAX_OCCURRENCES and until is not None and last_day + step <= until:
+        # The rest is not silently dropped: the requester reads where the request stops.
+        following = (wanted[-1][0] + step, wanted[-1][1] + step)
+        occurrences.append(Occurrence(*following, problem=TooManyOccurrencesError(rules.MAX_OCCURRENCES)))
     return occurrences
 
 
@@ -152,7 +157,9 @@ def release_overdue(now: datetime) -> int:
     rows = db.session.scalars(select(Reservation).where(
         (Reservation.status.in_((REQUESTED, APPROVED)) & (Reservation.release_after <= now))
         | ((Reservation.status == CHECKED_IN) & (Reservation.ends_at <= now)))
-        .with_for_update(skip_locked=True, of=Reservation)).all()
+        # Wait for a row another request is changing (never skip it: a skipped overdue row
+        # would still hold the room in the database), in one order, so sweeps never deadlock.
+        .order_by(Reservation.id).with_for_update(of=Reservation)).all()
     if rows:
         db.session.flush()  # the caller's own changes are not the system's
         with acting_as(SYSTEM):
@@ -167,6 +174,14 @@ def release_overdue(now: datetime) -> int:
 def conflicting(room_id: int, start: datetime, end: datetime, now: datetime,
                 except_id: int | None = None) -> Reservation | None:
     return next((r for r in holding_between([room_id], start, end, now) if r.id != except_id), None)
+
+
+def _last_asked(occurrences: list[Occurrence]) -> Occurrence:
+    return [o for o in occurrences if not isinstance(o.problem, TooManyOccurrencesError)][-1]
+
+
+def calendar_day_of(at: datetime) -> date:
+    return load_calendar().local_day(at)
 
 
 def lock_room(room_id: int) -> None:
@@ -188,6 +203,10 @@ def _insert(reservation: Reservation, now: datetime) -> None:
             db.session.add(reservation)
     except IntegrityError as error:
         other = conflicting(reservation.room_id, reservation.starts_at, reservation.ends_at, now)
+        if other is None:  # a row the database still holds active: name it all the same
+            other = db.session.scalar(select(Reservation).where(
+                Reservation.room_id == reservation.room_id, Reservation.status.in_(ACTIVE_STATUSES),
+                Reservation.starts_at < reservation.ends_at, Reservation.ends_at > reservation.starts_at))
         if other is None:
             raise  # not an overlap: a bug, let the error handler say so
         raise ConflictError(other) from error
@@ -206,7 +225,8 @@ def reserve(room: Room, requester, *, start: datetime, end: datetime, purpose: s
     series = None
     if frequency and len(occurrences) > 1:
         series = ReservationSeries(room_id=room.id, requester_id=requester.id, frequency=frequency,
-                                   until=until, created_at=now)
+                                   until=min(until, calendar_day_of(_last_asked(occurrences).starts_at)),
+                                   created_at=now)
         db.session.add(series)
         db.session.flush()
     approved = not room.needs_approval or is_approver(requester)
@@ -217,7 +237,8 @@ def reserve(room: Room, requester, *, start: datetime, end: datetime, purpose: s
         reservation = Reservation(
             room_id=room.id, requester_id=requester.id, series_id=series.id if series else None,
             starts_at=occurrence.starts_at, ends_at=occurrence.ends_at,
-            release_after=occurrence.starts_at + timedelta(minutes=room.grace_minutes),
+            release_after=min(occurrence.starts_at + timedelta(minutes=room.grace_minutes),
+                              occurrence.ends_at),
             purpose=purpose, title=title.strip(), attendees=attendees, note=(note or "").strip(),
             status=APPROVED if approved else REQUESTED, created_at=now,
             decided_at=now if approved else None, approved_at=now if approved else None,
@@ -300,6 +321,8 @@ def can_cancel(reservation: Reservation, user, now: datetime) -> bool:
 
 def cancel(reservation: Reservation, now: datetime) -> Reservation:
     reservation = _changing(reservation, now, (REQUESTED, APPROVED))
+    if reservation.ends_at <= now:
+        raise WrongStateError()  # over: nothing left to give back
     reservation.status, reservation.cancelled_at = CANCELLED, now
     return reservation
 
@@ -360,7 +383,8 @@ def released_since(start: datetime, now: datetime) -> list[Reservation]:
     """Reservations released for want of a check-in since `start`, recorded or not yet."""
     rows = db.session.scalars(select(Reservation).where(
         Reservation.release_after >= start, Reservation.release_after <= now,
-        Reservation.status.in_((REQUESTED, APPROVED, RELEASED))).order_by(Reservation.release_after))
+        Reservation.approved_at.is_not(None),  # a request nobody decided is no one's no-show
+        Reservation.status.in_((APPROVED, RELEASED))).order_by(Reservation.release_after))
     return list(rows)
 
 
@@ -373,7 +397,8 @@ def upcoming_of(user_id: int, now: datetime) -> list[Reservation]:
     """A requester's reservations not yet over, soonest first (every status: a rejection
     must be seen)."""
     return list(db.session.scalars(select(Reservation).where(
-        Reservation.requester_id == user_id, Reservation.ends_at > now).order_by(Reservation.starts_at)))
+        Reservation.requester_id == user_id, Reservation.starts_at > now - rules.LONGEST,
+        Reservation.ends_at > now).order_by(Reservation.starts_at)))
 
 
 def history_query(user_id: int, now: datetime):

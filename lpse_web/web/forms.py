@@ -2,6 +2,7 @@
 and small validators every module shares."""
 
 import re
+from datetime import time
 
 from flask import request
 from flask_babel import get_locale
@@ -110,3 +111,13 @@ def year_in_range(form, field):
     year 1 or 9999 would overflow time-zone arithmetic)."""
     if field.data and not 2000 <= field.data.year <= 2100:
         raise ValidationError(_l("Tanggal di luar rentang yang wajar (tahun 2000-2100)."))
+
+
+def quarter_hours(first: time = time(6), last: time = time(22)) -> list[str]:
+    """06:00, 06:15, ... 22:00: the times of day a room's hours, a reservation and a
+    blackout may start or end (one list for all, so a room's hours can always be used)."""
+    values, minutes = [], first.hour * 60 + first.minute
+    while minutes <= last.hour * 60 + last.minute:
+        values.append(f"{minutes // 60:02d}:{minutes % 60:02d}")
+        minutes += 15
+    return values

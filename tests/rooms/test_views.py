@@ -3,6 +3,7 @@ reservation's page and its steps, my reservations, the approvers' desk, the repo
 
 import io
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -314,3 +315,35 @@ def test_room_rules_and_photo_from_the_admin_form(client, login, make_user, room
     assert response.status_code == 422 and "JPEG atau PNG" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Room, rooms["bidding"]).grace_minutes == 10
+
+
+def test_a_daily_series_counts_working_days_and_says_where_it_stops(client, login, official, rooms, app):
+    """60 dates at most, weekends not counted; the rest is named, not silently dropped,
+    and the series ends on its last date."""
+    from lpse_web.rooms.models import ReservationSeries
+
+    login(client, official)
+    preview = client.post("/ruang/pesan", data=request_form(
+        rooms["bidding"], repeat="daily", until="2027-02-26", confirm="", preview="Periksa jadwal"))
+    page = preview.get_data(as_text=True)
+    assert "paling banyak 60 jadwal" in page
+    client.post("/ruang/pesan", data=request_form(rooms["bidding"], repeat="daily", until="2027-02-26"))
+    with app.app_context():
+        days = [r.starts_at.astimezone(WITA).date() for r in db.session.scalars(
+            select(Reservation).order_by(Reservation.starts_at))]
+        assert all(d.weekday() < 5 for d in days)
+        assert len(days) < 60 and days[-1] > date(2027, 2, 1)  # holidays refused, weekends not counted
+        series = db.session.scalar(select(ReservationSeries))
+        assert series.until < date(2027, 2, 26) and series.until >= days[-1]
+
+
+def test_an_undecided_request_is_not_a_no_show(client, login, official, approver, rooms, app):
+    login(client, official)
+    reservation_id = reserve_via_page(client, rooms["bidding"], start_date="2026-11-30")
+    app.config["LPSE_NOW"] = "2026-11-30T09:20:00+08:00"
+    assert "Kedaluwarsa" in client.get(f"/ruang/reservasi/{reservation_id}").get_data(as_text=True)
+    client.post("/keluar")
+    login(client, approver)
+    manage = client.get("/ruang/kelola").get_data(as_text=True)
+    released = manage.split("Dilepas hari ini karena tidak hadir", 1)[1]
+    assert "Paket Jalan" not in released

@@ -183,7 +183,9 @@ def test_a_new_feed_key_ends_the_old_links(app, sample, login):
     response = post(client, "/ruang/saya/tautan-kalender", token)
     assert response.status_code == 200
     new_key = re.search(r"/ruang/kalender/([^/<\s]+)/saya\.ics", response.get_data(as_text=True)).group(1)
-    assert row_counts(app) == before  # the one key row replaced, not another added
+    after = row_counts(app)
+    assert after["room_feed_key"] == before["room_feed_key"]  # the one key row replaced, not another added
+    assert after["audit_log"] == before["audit_log"] + 1  # and the change of credential logged (hash hidden)
     anonymous = app.test_client()
     for url in feed_urls(sample.feed_key, sample.room_id):
         assert anonymous.get(url).status_code == 404, url
