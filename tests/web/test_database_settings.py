@@ -20,7 +20,7 @@ def sqlite_only(database_url):
 def test_pragmas_apply_to_the_app_engine(app, sqlite_only):
     with app.app_context():
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 15000
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
