@@ -81,6 +81,16 @@ def vendor_email(number: int) -> str:
     return f"vendor{number:04d}@{SCALE_DOMAIN}"
 
 
+def _history_days(today, years, days_ahead, earliest):
+    """The days to fill: `years` back to `days_ahead` on, or, when history exists from
+    `earliest` on, only the days before it (a second run adds nothing it already has)."""
+    first = today - timedelta(days=round(365.25 * years))
+    last = today + timedelta(days=days_ahead)
+    if earliest is not None:
+        last = min(earliest, today) - timedelta(days=1)
+    return first, last
+
+
 def staff_email(key: str) -> str:
     return f"{key}@{SCALE_DOMAIN}"
 
@@ -191,12 +201,8 @@ def seed_counter(*, years: float, seed: int, now: datetime, counters: int = COUN
     db.session.flush()
 
     calendar = load_calendar()
-    today = calendar.local_day(now)
-    first = today - timedelta(days=round(365.25 * years))
-    last = today + timedelta(days=days_ahead)
     earliest = db.session.scalar(select(func.min(Booking.day)))
-    if earliest is not None:
-        last = min(earliest, today) - timedelta(days=1)
+    first, last = _history_days(calendar.local_day(now), years, days_ahead, earliest)
     visitors, staff_ids = scale_vendors(), scale_staff_ids()
     slots_before = db.session.scalar(select(func.count()).select_from(Slot))
     visits = 0
@@ -239,12 +245,9 @@ def seed_rooms(*, years: float, seed: int, now: datetime, officials: int = ROOM_
     db.session.flush()
 
     calendar = load_calendar()
-    today = calendar.local_day(now)
-    first = today - timedelta(days=round(365.25 * years))
-    last = today + timedelta(days=days_ahead)
     earliest = db.session.scalar(select(func.min(Reservation.starts_at)))
-    if earliest is not None:
-        last = min(calendar.local_day(earliest), today) - timedelta(days=1)
+    first, last = _history_days(calendar.local_day(now), years, days_ahead,
+                                calendar.local_day(earliest) if earliest is not None else None)
     rooms = [history.RoomInfo(r.id, r.kind, r.seats, RoomRules.of(r)) for r in db.session.scalars(
         select(Room).where(Room.active).order_by(Room.kind, Room.name))]
     requesters = list(db.session.scalars(select(User.id).where(
