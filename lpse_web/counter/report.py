@@ -10,7 +10,7 @@ from collections import Counter as Tally
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lpse_web.counter.models import APPROVED, CANCELLED, DONE, REJECTED, Booking
 from lpse_web.extensions import db
@@ -117,3 +117,13 @@ def counter_report(first: date, last: date, now: datetime) -> CounterReport:
             reasons[row.rejection_reason] += 1
     return CounterReport(first, last, total, sorted(by_service.values(), key=lambda s: s.name),
                          sorted(by_counter.values(), key=lambda s: s.name), reasons.most_common())
+
+
+def served_by_service(first: date, last: date) -> dict[int, int]:
+    """Finished visits per service id over local days first..last (one grouped query):
+    the people served, the survey's population N."""
+    rows = db.session.execute(
+        select(Booking.service_id, func.count()).where(
+            Booking.status == DONE, Booking.day >= first, Booking.day <= last)
+        .group_by(Booking.service_id))
+    return {service_id: count for service_id, count in rows}

@@ -10,7 +10,7 @@ hours and used hours, no-shows, and the rejected requests with their reasons.
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lpse_web.extensions import db
 from lpse_web.office.calendar import ServiceCalendar
@@ -106,3 +106,12 @@ def room_report(first: date, last: date, calendar: ServiceCalendar, now: datetim
                 used_until = min(r.ends_at, max(now, r.starts_at))
                 s.used_hours += _hours(max(r.checked_in_at, r.starts_at), used_until)
     return RoomReport(first, last, [stats[room.id] for room in rooms], rejections)
+
+
+def served_between(start: datetime, end: datetime) -> int:
+    """Reservations used (checked in, finished or not) that start in [start, end): the
+    officials served, for the survey's population N (one query)."""
+    return db.session.scalar(
+        select(func.count()).select_from(Reservation).where(
+            Reservation.status.in_((CHECKED_IN, COMPLETED)),
+            Reservation.starts_at >= start, Reservation.starts_at < end)) or 0

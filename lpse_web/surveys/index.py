@@ -1,0 +1,111 @@
+"""The index of SKM.md, computed exactly: Fractions all the way, rounded only when a
+value is shown. Nothing here reads the database; `surveys/report.py` feeds it the sums
+that SQL aggregates.
+
+    NRR per unsur         = sum of its scores / completed questionnaires
+    NRR tertimbang        = NRR x 1/9      (never 0.111: 9 x 0.111 = 0.999 biases it)
+    IKM                   = sum of the nine NRR tertimbang          (1..4)
+    IKM unit pelayanan    = IKM x 25                                (25..100)
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from flask_babel import lazy_gettext as _l
+
+from lpse_web.surveys.models import UNSUR_COUNT
+
+WEIGHT = Fraction(1, UNSUR_COUNT)
+CONVERSION = 25
+
+# Half-open bands on the converted value, so every value has exactly one grade
+# (the published table leaves gaps between 64.99 and 65.00, 76.60 and 76.61, ...).
+# (lower bound, grade, mutu / kinerja unit)
+BANDS = (
+    (Fraction(8831, 100), "A", _l("Sangat baik")),
+    (Fraction(7661, 100), "B", _l("Baik")),
+    (Fraction(65), "C", _l("Kurang baik")),
+    (Fraction(25), "D", _l("Tidak baik")),
+)
+
+
+def grade_of(converted: Fraction | Decimal | int | float | str) -> tuple[str, str]:
+    """(grade, kinerja) of a converted value (IKM x 25), e.g. 76.605 -> ("C", "Kurang baik")."""
+    value = Fraction(str(converted)) if isinstance(converted, float | str) else Fraction(converted)
+    for lower, grade, label in BANDS:
+        if value >= lower:
+            return grade, str(label)
+    return BANDS[-1][1], str(BANDS[-1][2])
+
+
+def shown(value: Fraction, places: int = 2) -> Decimal:
+    """A value rounded for display (half up, as the published reports round)."""
+    quantum = Decimal(1).scaleb(-places)
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(quantum, ROUND_HALF_UP) \
+        if value.denominator != 1 else Decimal(value.numerator).quantize(quantum)
+
+
+def shown_index(converted: Fraction) -> Decimal:
+    """IKM x 25 for display: cut (not rounded) to two decimals, so the figure shown always
+    falls in the same band as the exact value (76.605 reads 76,60 C, never 76,61 next to C)."""
+    exact = Decimal(converted.numerator) / Decimal(converted.denominator)
+    return exact.quantize(Decimal("0.01"), ROUND_FLOOR)
+
+
+@dataclass(frozen=True)
+class Index:
+    """The index of a set of completed questionnaires, from their count and the nine sums."""
+
+    respondents: int
+    sums: tuple[int, ...]
+
+    @classmethod
+    def of(cls, questionnaires) -> "Index":
+        """From score lists (tests and small sets); reports use SQL sums instead."""
+        rows = [tuple(q) for q in questionnaires]
+        return cls(len(rows), tuple(sum(r[i] for r in rows) for i in range(UNSUR_COUNT)))
+
+    @property
+    def empty(self) -> bool:
+        return self.respondents == 0
+
+    @property
+    def nrr(self) -> tuple[Fraction, ...]:
+        if self.empty:
+            return tuple(Fraction(0) for _ in self.sums)
+        return tuple(Fraction(s, self.respondents) for s in self.sums)
+
+    @property
+    def weighted(self) -> tuple[Fraction, ...]:
+        return tuple(value * WEIGHT for value in self.nrr)
+
+    @property
+    def ikm(self) -> Fraction:
+        return sum(self.weighted, Fraction(0))
+
+    @property
+    def converted(self) -> Fraction:
+        return self.ikm * CONVERSION
+
+    @property
+    def grade(self) -> str | None:
+        return None if self.empty else grade_of(self.converted)[0]
+
+    @property
+    def kinerja(self) -> str | None:
+        return None if self.empty else grade_of(self.converted)[1]
+
+    def ranked(self) -> list[int]:
+        """Element indexes (0..8), weakest NRR first; ties keep the regulation's order."""
+        return sorted(range(len(self.sums)), key=lambda i: (self.nrr[i], i))
+
+
+def krejcie_morgan(population: int) -> int:
+    """The minimum sample S for a population N (SKM.md), rounded half up:
+    S = X2 N P(1-P) / (d2 (N-1) + X2 P(1-P)), X2 = 3.841, P = 0.5, d = 0.05."""
+    if population <= 0:
+        return 0
+    chi2, p, d = Fraction(3841, 1000), Fraction(1, 2), Fraction(5, 100)
+    sample = chi2 * population * p * (1 - p) / (d * d * (population - 1) + chi2 * p * (1 - p))
+    return int((sample + Fraction(1, 2)).__floor__())
