@@ -85,6 +85,7 @@ def seed_demo(reset: bool = False, vendors: int = 30, seed: int = 2026) -> list[
     db.session.flush()
     _seed_counter_history(now)
     _seed_room_history(now)
+    _seed_survey_history(now)
     db.session.commit()
     return logins
 
@@ -166,6 +167,21 @@ def _seed_room_history(now):
     today = calendar.local_day(now)
     history.generate(calendar, rooms, first=today - timedelta(days=30), last=today + timedelta(days=14),
                      now=now, requester_ids=requesters, approver_id=approver, fill=0.35)
+
+
+def _seed_survey_history(now):
+    """This quarter's survey period open, with answers from half the people served in the
+    month of history; the three quarters before it closed and published (kiosk answers
+    only), for the trend and the public page. Once."""
+    from lpse_web.surveys import history
+    from lpse_web.surveys.models import SurveyPeriod
+
+    if db.session.scalar(select(SurveyPeriod.id).limit(1)) is not None:
+        return
+    calendar = office_services.load_calendar()
+    db.session.flush()
+    history.generate(calendar, first=calendar.local_day(now) - timedelta(days=30), now=now, share=0.5)
+    history.earlier_quarters(calendar, quarters=3, now=now)
 
 
 __all__ = ["DEMO_PASSWORD", "seed_demo"]

@@ -111,6 +111,7 @@ def seed_scale(*, years: float = 1, seed: int = 2026, vendors: int = 3000,
         lambda: seed_accounts(vendors=vendors, seed=seed, now=now),
         lambda: seed_counter(years=years, seed=seed, now=now, counters=counters),
         lambda: seed_rooms(years=years, seed=seed, now=now),
+        lambda: seed_survey(seed=seed, now=now),
     )
     for run in modules:
         started = time.perf_counter()
@@ -283,3 +284,24 @@ def _room_people(officials: int, now: datetime) -> int:
         user.set_roles(roles)
         db.session.add(user)
     return len(missing)
+
+
+# --- the satisfaction survey -------------------------------------------------------------
+
+SURVEY_SHARE = 0.4  # of the people served who answer (published SKM reports: 30-60 %)
+
+
+def seed_survey(*, seed: int, now: datetime, share: float = SURVEY_SHARE) -> Step:
+    """A survey period per quarter of the counter and room history (past ones closed and
+    published, this one open) and answers from `share` of the people served
+    (lpse_web.surveys.history). Periods that already have answers are left alone."""
+    from lpse_web.counter.models import Booking
+    from lpse_web.surveys import history
+
+    step = Step("survey")
+    earliest = db.session.scalar(select(func.min(Booking.day)))
+    if earliest is None:
+        step.notes.append("no counter history: no survey answers added")
+        return step
+    step.rows = history.generate(load_calendar(), first=earliest, now=now, share=share, seed=seed)
+    return step

@@ -89,7 +89,8 @@ def test_seed_scale_is_idempotent(ctx):
     again = _seed()
     assert again == {"accounts": {"vendors": 0, "staff": 0},
                      "counter": {"counters": 0, "slots": 0, "bookings": 0},
-                     "rooms": {"rooms": 0, "officials": 0, "reservations": 0}}
+                     "rooms": {"rooms": 0, "officials": 0, "reservations": 0},
+                     "survey": {"periods": 0, "responses": 0, "suggestions": 0}}
     assert _fingerprint() == before
 
 
@@ -143,3 +144,23 @@ def test_seed_scale_command(runner):
     assert result.exit_code == 0, result.output
     assert "wrote 5 vendors, 1 staff" in result.output
     assert "seed-scale done in" in result.output and "vendor0005@scale.test" in result.output
+
+
+def test_seed_scale_survey(ctx):
+    """A period per quarter of the history, the current one open, and answers from a
+    share of the finished visits and used reservations, each through a link spent once."""
+    from lpse_web.counter.models import DONE, Booking
+    from lpse_web.rooms.models import CHECKED_IN, COMPLETED, Reservation
+    from lpse_web.surveys.models import OPEN, SurveyInvitationUse, SurveyPeriod, SurveyResponse
+
+    written = _seed(seed=7)["survey"]
+    periods = db.session.scalars(select(SurveyPeriod).order_by(SurveyPeriod.starts_on)).all()
+    assert written["periods"] == len(periods) >= 1
+    assert [p.status for p in periods].count(OPEN) == 1 and periods[-1].status == OPEN
+    responses = _count(select(SurveyResponse.id))
+    served = _count(select(Booking.id).where(Booking.status == DONE)) + _count(
+        select(Reservation.id).where(Reservation.status.in_((CHECKED_IN, COMPLETED))))
+    assert written["responses"] == responses and 0 < responses < served
+    # Every link answer spent its booking's or reservation's link; kiosk ones none.
+    link_answers = _count(select(SurveyResponse.id).where(SurveyResponse.channel == "tautan"))
+    assert _count(select(SurveyInvitationUse.source_id)) == link_answers
