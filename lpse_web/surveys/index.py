@@ -8,8 +8,9 @@ that SQL aggregates.
     IKM unit pelayanan    = IKM x 25                                (25..100)
 """
 
+import math
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from flask_babel import lazy_gettext as _l
@@ -40,17 +41,17 @@ def grade_of(converted: Fraction | Decimal | int | float | str) -> tuple[str, st
 
 
 def shown(value: Fraction, places: int = 2) -> Decimal:
-    """A value rounded for display (half up, as the published reports round)."""
-    quantum = Decimal(1).scaleb(-places)
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(quantum, ROUND_HALF_UP) \
-        if value.denominator != 1 else Decimal(value.numerator).quantize(quantum)
+    """A value rounded for display (half up, as the published reports round). Exact: a
+    Decimal division would round at 28 digits first (2.125 - 1e-40 read 2.13)."""
+    scaled = Fraction(value) * 10**places
+    units = math.floor(abs(scaled) + Fraction(1, 2))
+    return Decimal(-units if scaled < 0 else units).scaleb(-places)
 
 
 def shown_index(converted: Fraction) -> Decimal:
     """IKM x 25 for display: cut (not rounded) to two decimals, so the figure shown always
     falls in the same band as the exact value (76.605 reads 76,60 C, never 76,61 next to C)."""
-    exact = Decimal(converted.numerator) / Decimal(converted.denominator)
-    return exact.quantize(Decimal("0.01"), ROUND_FLOOR)
+    return Decimal(math.floor(Fraction(converted) * 100)).scaleb(-2)
 
 
 @dataclass(frozen=True)

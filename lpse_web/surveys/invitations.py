@@ -23,6 +23,7 @@ from lpse_web.surveys.models import SurveyConfig, SurveyInvitationUse
 COUNTER, ROOM = "loket", "ruang"  # the two kinds of service a link is given for
 SALT = "lpse-survey-invitation"
 DEFAULT_LINK_DAYS = 7
+MIN_LINK_DAYS, MAX_LINK_DAYS = 1, 90  # the survey_config check constraint
 
 
 class InvitationError(Exception):
@@ -68,6 +69,8 @@ def link_valid_days() -> int:
 
 
 def save_link_valid_days(days: int) -> SurveyConfig:
+    if not isinstance(days, int) or not MIN_LINK_DAYS <= days <= MAX_LINK_DAYS:
+        raise ValueError(f"a link is valid {MIN_LINK_DAYS} to {MAX_LINK_DAYS} days")
     config = db.session.get(SurveyConfig, 1) or SurveyConfig(id=1)
     config.link_valid_days = days
     db.session.add(config)

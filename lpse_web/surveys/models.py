@@ -3,8 +3,13 @@
 Anonymity is a property of the schema: a `SurveyResponse` and a `SurveySuggestion`
 keep the period, the service, the day and the session (pagi/siang), never a user, a
 booking, a reservation or an invitation, and no time finer than the day. Their keys
-are random, so not even the insertion order lines them up with the invitation uses
-(which do name the booking or reservation, to make a link single-use). Answers are
+are random and, on SQLite, the tables have no rowid, so not even the storage order
+lines them up with the invitation uses (which do name the booking or reservation, to
+make a link single-use); the link is spent in a transaction of its own, so on
+PostgreSQL the two rows do not share a transaction id either (surveys/respond_views.py).
+What remains: PostgreSQL's heap keeps rows in insertion order, so someone with direct
+access to the database (not through the app) could pair the n-th link answer with the
+n-th spent link; tests/surveys/test_schema.py keeps that gap in view. Answers are
 never changed after they are stored; staff follow-up lives in `SurveyFollowUp`,
 which is audited like every staff change."""
 
@@ -34,6 +39,12 @@ SUGGESTION_KINDS = (SARAN, PENGADUAN)
 NEW, IN_PROGRESS, ANSWERED = "new", "in_progress", "answered"
 FOLLOW_UP_STATUSES = (NEW, IN_PROGRESS, ANSWERED)
 UNSUR_COLUMNS = tuple(f"u{n}" for n in range(1, UNSUR_COUNT + 1))
+
+
+# SQLite stores a table in the order of a hidden rowid, i.e. in insertion order, which
+# would line the n-th link answer up with the n-th link spent. Without it, the answers
+# are stored in the order of their random keys and the spent links in booking order.
+NO_ROWID = {"sqlite_with_rowid": False}
 
 
 def sql_list(values) -> str:
@@ -111,6 +122,9 @@ class SurveyResponse(db.Model):
         CheckConstraint(f"education IN ({sql_list(EDUCATIONS)})", name="known_education"),
         CheckConstraint(f"occupation IN ({sql_list(OCCUPATIONS)})", name="known_occupation"),
         Index("ix_survey_response_period_service", "period_id", "service_key"),
+        # The per-respondent table's order: a page is read off the index, not sorted.
+        Index("ix_survey_response_period_order", "period_id", "answered_on", "session", "id"),
+        NO_ROWID,
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_key)
@@ -146,6 +160,7 @@ class SurveySuggestion(db.Model):
     __table_args__ = (
         CheckConstraint(f"kind IN ({sql_list(SUGGESTION_KINDS)})", name="known_kind"),
         Index("ix_survey_suggestion_period", "period_id", "answered_on"),
+        NO_ROWID,
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_key)
@@ -186,7 +201,7 @@ class SurveyInvitationUse(Audited, db.Model):
     Nothing points from here to the answers."""
 
     __tablename__ = "survey_invitation_use"
-    __table_args__ = (CheckConstraint("source IN ('loket', 'ruang')", name="known_source"),)
+    __table_args__ = (CheckConstraint("source IN ('loket', 'ruang')", name="known_source"), NO_ROWID)
 
     source: Mapped[str] = mapped_column(String(8), primary_key=True)  # "loket" or "ruang"
     source_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)

@@ -50,7 +50,9 @@ def overlapping(first: date, last: date, except_id: int | None = None) -> Survey
 
 def save_period(period: SurveyPeriod | None, *, name: str, first: date, last: date) -> SurveyPeriod:
     """Plan a period or change one; a period with answers keeps its days."""
-    name = name.strip()
+    name = (name or "").strip()
+    if not name or len(name) > 60:
+        raise PeriodError("name_blank")
     if first > last:
         raise PeriodError("order")
     taken = db.session.scalar(select(SurveyPeriod).where(SurveyPeriod.name == name))

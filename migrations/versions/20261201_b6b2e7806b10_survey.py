@@ -43,7 +43,8 @@ def upgrade():
     sa.Column('source_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('used_on', sa.Date(), nullable=False),
     sa.CheckConstraint("source IN ('loket', 'ruang')", name=op.f('ck_survey_invitation_use_known_source')),
-    sa.PrimaryKeyConstraint('source', 'source_id', name=op.f('pk_survey_invitation_use'))
+    sa.PrimaryKeyConstraint('source', 'source_id', name=op.f('pk_survey_invitation_use')),
+    sqlite_with_rowid=False
     )
     op.create_table('survey_period',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -96,10 +97,13 @@ def upgrade():
     sa.CheckConstraint('u8 BETWEEN 1 AND 4', name=op.f('ck_survey_response_u8_score')),
     sa.CheckConstraint('u9 BETWEEN 1 AND 4', name=op.f('ck_survey_response_u9_score')),
     sa.ForeignKeyConstraint(['period_id'], ['survey_period.id'], name=op.f('fk_survey_response_period_id_survey_period'), ondelete='RESTRICT'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_response'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_response')),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('survey_response', schema=None) as batch_op:
         batch_op.create_index('ix_survey_response_period_service', ['period_id', 'service_key'], unique=False)
+        batch_op.create_index('ix_survey_response_period_order', ['period_id', 'answered_on', 'session', 'id'],
+                              unique=False)
 
     op.create_table('survey_suggestion',
     sa.Column('id', sa.String(length=32), nullable=False),
@@ -110,7 +114,8 @@ def upgrade():
     sa.Column('text', sa.Text(), nullable=False),
     sa.CheckConstraint("kind IN ('saran', 'pengaduan')", name=op.f('ck_survey_suggestion_known_kind')),
     sa.ForeignKeyConstraint(['period_id'], ['survey_period.id'], name=op.f('fk_survey_suggestion_period_id_survey_period'), ondelete='RESTRICT'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_suggestion'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_suggestion')),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('survey_suggestion', schema=None) as batch_op:
         batch_op.create_index('ix_survey_suggestion_period', ['period_id', 'answered_on'], unique=False)
@@ -138,6 +143,7 @@ def downgrade():
 
     op.drop_table('survey_suggestion')
     with op.batch_alter_table('survey_response', schema=None) as batch_op:
+        batch_op.drop_index('ix_survey_response_period_order')
         batch_op.drop_index('ix_survey_response_period_service')
 
     op.drop_table('survey_response')
