@@ -19,6 +19,7 @@ from lpse_web.counter.models import SERVED, Booking
 from lpse_web.extensions import db
 from lpse_web.office.models import Counter, CounterService
 from lpse_web.office.services import load_calendar
+from lpse_web.surveys.notify import queue_booking_survey
 from lpse_web.web.access import PUBLIC, allow
 from lpse_web.web.forms import choices
 from lpse_web.web.render import render, wants_fragment
@@ -174,6 +175,7 @@ def finish(booking_id):
             queue.finish(booking, outcome=form.outcome.data, reason=form.reason.data or None,
                          note=form.note.data, documents=form.documents.data or [],
                          staff_id=current_user.id, now=now)
+            queue_booking_survey(booking, now)  # the survey link by e-mail, with SMTP set
             db.session.commit()
         except queue.QueueError as error:
             db.session.rollback()

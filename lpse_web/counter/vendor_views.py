@@ -20,6 +20,8 @@ from lpse_web.extensions import db
 from lpse_web.office.calendar import WEEKDAY_NAMES
 from lpse_web.office.models import CounterService
 from lpse_web.office.services import get_office, load_calendar
+from lpse_web.surveys import invitations as survey_invitations
+from lpse_web.surveys.notify import offer as survey_offer
 from lpse_web.web.access import SIGNED_IN, allow
 from lpse_web.web.render import render
 
@@ -135,7 +137,10 @@ def confirm(service_id, start):
 def ticket(code):
     booking = _ticket_or_404(code)
     now = clock.now()
-    return render("counter/ticket.html", booking=booking, qr=qr_svg(booking.code), now=now,
+    # The survey link of a finished visit: for the visitor only, not for staff reading it.
+    survey = (survey_offer(survey_invitations.for_booking(booking), now)
+              if booking.visitor_id == current_user.id else None)
+    return render("counter/ticket.html", booking=booking, qr=qr_svg(booking.code), now=now, survey=survey,
                   can_change=bookings.can_change(booking, now) and booking.visitor_id == current_user.id,
                   checklist=booking.service.checklist_for(official=bookings.is_official(booking.visitor))
                   if booking.visitor else [])

@@ -21,6 +21,9 @@ from lpse_web.rooms.calendar_views import RESERVERS
 from lpse_web.rooms.forms import ReservationForm, parse_hhmm
 from lpse_web.rooms.messages import describe
 from lpse_web.rooms.models import Reservation
+from lpse_web.surveys import invitations as survey_invitations
+from lpse_web.surveys.notify import offer as survey_offer
+from lpse_web.surveys.notify import queue_reservation_survey
 from lpse_web.web.access import allow
 from lpse_web.web.forms import choices, quarter_hours
 from lpse_web.web.pagination import paginate
@@ -121,7 +124,10 @@ def detail(reservation_id):
     reservation = _own_or_404(reservation_id)
     now = clock.now()
     series = services.series_of(reservation.series_id) if reservation.series_id else []
-    return render("rooms/detail.html", reservation=reservation, series=series, now=now,
+    # The survey link of a used room: for the requester only, not for the approvers.
+    survey = (survey_offer(survey_invitations.for_reservation(reservation, now), now)
+              if reservation.requester_id == current_user.id else None)
+    return render("rooms/detail.html", reservation=reservation, series=series, now=now, survey=survey,
                   can_cancel=services.can_cancel(reservation, current_user, now),
                   can_check_in=services.can_check_in(reservation, now),
                   can_complete=reservation.shown_status(now) == "checked_in",
@@ -161,7 +167,12 @@ def check_in(reservation_id):
 @bp.route("/reservasi/<int:reservation_id>/selesai", methods=["POST"])
 @allow(RESERVERS)
 def complete(reservation_id):
-    return run_step(reservation_id, lambda r: services.complete(r, clock.now()),
+    def finish_early(reservation):
+        now = clock.now()
+        services.complete(reservation, now)
+        queue_reservation_survey(reservation, now)  # the survey link by e-mail, with SMTP set
+
+    return run_step(reservation_id, finish_early,
                     _("Pemakaian ruang selesai; sisa waktunya dapat dipesan lagi."))
 
 
