@@ -1,7 +1,60 @@
-"""The public results page: the latest published period's index (no login)."""
+"""The public results page: the latest published period's index (no login).
+
+Figures are shown as the published SKM reports show them, in the visitor's locale
+(Indonesian: comma decimal): IKM x 25 cut to two decimals (`index.shown_index`, so the
+figure never reads as the next band), IKM cut to four decimals for the same reason (the
+regulation's bands on IKM have four: 3,0644 is the first B), NRR per unsur rounded to two."""
+
+import math
+from decimal import Decimal
+from fractions import Fraction
 
 from flask import Blueprint
+from flask_babel import format_decimal
 
-from lpse_web.surveys import models as _models  # noqa: F401
+from lpse_web.surveys import index, report, unsur
+from lpse_web.surveys.periods import latest_published
+from lpse_web.web.access import PUBLIC, allow
+from lpse_web.web.render import render
 
 bp = Blueprint("survey_public", __name__)
+
+
+def cut(value: Fraction, places: int) -> Decimal:
+    """Cut (not rounded) to `places` decimals, exactly (no Decimal division first)."""
+    return Decimal(math.floor(Fraction(value) * 10**places)).scaleb(-places)
+
+
+def decimal_text(value: Decimal, places: int) -> str:
+    return format_decimal(value, format="#,##0." + "0" * places)
+
+
+@bp.route("/hasil-survei")
+@allow(PUBLIC)
+def results():
+    period = latest_published()
+    figures = None
+    if period is not None:
+        result = report.period_index(period.id)
+        figures = {
+            "respondents": result.respondents,
+            "empty": result.empty,
+            "ikm": decimal_text(cut(result.ikm, 4), 4),
+            "converted": decimal_text(index.shown_index(result.converted), 2),
+            "grade": result.grade,
+            "kinerja": result.kinerja,
+            # (code, name, NRR shown, NRR for <meter value>, which wants a dot decimal)
+            "unsur": [(code, str(name), decimal_text(index.shown(nrr, 2), 2), str(index.shown(nrr, 2)))
+                      for (code, name, *_rest), nrr in zip(unsur.DEFAULTS, result.nrr, strict=True)],
+        }
+    return render("surveys/public_results.html", period=period, figures=figures, bands=bands())
+
+
+def bands() -> list[tuple[str, str, str]]:
+    """The grade table as the regulation prints it: (values, grade, kinerja), A first."""
+    rows, upper = [], Decimal(100)
+    for lower, grade, label in index.BANDS:
+        low = Decimal(lower.numerator) / Decimal(lower.denominator)
+        rows.append((f"{decimal_text(low, 2)} – {decimal_text(upper, 2)}", grade, str(label)))
+        upper = low - Decimal("0.01")
+    return rows

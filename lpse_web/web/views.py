@@ -4,15 +4,38 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, redirect, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from lpse_web import clock
 from lpse_web.auth.roles import Role
+from lpse_web.extensions import db
 from lpse_web.office.services import get_office, load_calendar, zone_label
 from lpse_web.rooms.services import is_approver, pending_count
+from lpse_web.surveys.models import NEW, OPEN, SurveyPeriod
+from lpse_web.surveys.suggestions import status_counts
 from lpse_web.web.access import PUBLIC, allow
 from lpse_web.web.render import render
 
 bp = Blueprint("web", __name__)
+
+# Who sees what of the survey on the home page.
+SURVEY_READERS = (Role.SURVEY_MANAGER, Role.MANAGER)
+SUGGESTION_HANDLERS = (Role.SURVEY_MANAGER, Role.HELPDESK, Role.MANAGER)
+KIOSK_STAFF = (Role.VERIFIKATOR, Role.HELPDESK, Role.ADMIN, Role.SURVEY_MANAGER)  # at the counter
+
+
+def survey_card(user) -> dict | None:
+    """The survey's card: the open periods, the suggestions waiting, the kiosk link;
+    None for a user with no part in the survey (and no query then)."""
+    if not user.has_role(*SURVEY_READERS, *SUGGESTION_HANDLERS, *KIOSK_STAFF):
+        return None
+    card = {"open_periods": [], "new_suggestions": None, "kiosk": user.has_role(*KIOSK_STAFF)}
+    if user.has_role(*SURVEY_READERS):
+        card["open_periods"] = list(db.session.scalars(
+            select(SurveyPeriod).where(SurveyPeriod.status == OPEN).order_by(SurveyPeriod.starts_on)))
+    if user.has_role(*SUGGESTION_HANDLERS):
+        card["new_suggestions"] = status_counts(None)[NEW]
+    return card
 
 
 @bp.route("/")
@@ -27,6 +50,7 @@ def home():
                  for a, b in calendar.open_intervals(today)]
     return render("web/home.html", office=get_office(), today=today, intervals=intervals,
                   rooms_pending=pending_count(now) if is_approver(current_user) else 0,
+                  survey=survey_card(current_user),
                   open_now=calendar.is_open(now), closed_reason=calendar.closed_reason(today),
                   zone_label=zone_label(calendar.timezone), Role=Role)
 
