@@ -6,6 +6,7 @@ import io
 
 from flask import current_app, request
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -54,6 +55,30 @@ def xlsx_download(tables, period: str, filename: str):
     buffer = io.BytesIO()
     workbook.save(buffer)
     return download(buffer.getvalue(), XLSX, filename)
+
+
+def xlsx_stream_download(tables, period: str, filename: str):
+    """Like `xlsx_download`, for tables too big to hold as cells: openpyxl's write-only
+    mode writes each row as it comes (`rows` may be a generator streaming a query).
+    Numbers stay numbers; text that looks like a formula is stored as plain text."""
+    workbook = Workbook(write_only=True)
+    for title, columns, rows in tables:
+        sheet = workbook.create_sheet(title[:31])
+        sheet.append([_inert_cell(sheet, f"{title}: {period}")])
+        sheet.append([_inert_cell(sheet, c) for c in columns])
+        for row in rows:
+            sheet.append([_inert_cell(sheet, v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return download(buffer.getvalue(), XLSX, filename)
+
+
+def _inert_cell(sheet, value):
+    if isinstance(value, str) and value.startswith("="):  # openpyxl would write a formula
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def report_downloads(tables: dict, first, last, stem: str, ext: str):

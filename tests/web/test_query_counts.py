@@ -311,3 +311,62 @@ class TestRoomPages:
     def test_week_view(self, app, client, make_user, login, room_ids, role):
         self._assert_same_count(app, client, make_user, login, room_ids, role,
                                 f"/ruang/{room_ids[0]}/minggu?minggu={DAY.isoformat()}")
+
+
+# --- the survey report: a period with few answers and one with many -----------------------
+
+class TestSurveyReportPages:
+    """The survey report, the per-respondent table (one page of rows) and the printable
+    laporan (every row, up to its 500) issue as many statements with 60 answers as with 5,
+    suggestions and their follow-up included."""
+
+    PERIOD = ("Triwulan IV 2026", date(2026, 10, 1), date(2026, 12, 31))
+
+    @pytest.fixture
+    def add_answers(self, app, make_user):
+        from lpse_web.surveys import periods, responses
+        from lpse_web.surveys.catalogue import ROOMS, Served, counter_key
+        from lpse_web.surveys.models import SurveySuggestion
+        from lpse_web.surveys.suggestions import follow_up
+
+        staff_id = make_user(Role.SURVEY_MANAGER).id
+        opened = datetime(2026, 10, 1, tzinfo=UTC)
+        with app.app_context():
+            period = periods.save_period(None, name=self.PERIOD[0], first=self.PERIOD[1], last=self.PERIOD[2])
+            periods.open_period(period, opened)
+            db.session.commit()
+            period_id = period.id
+        added = []
+
+        def add(count):
+            with app.app_context():
+                keys = [counter_key(s.id) for s in db.session.scalars(select(CounterService))] + [ROOMS]
+                for _ in range(count):
+                    n = len(added)
+                    served = Served(keys[n % len(keys)], date(2026, 10, 1 + n % 28), ("pagi", "siang")[n % 2])
+                    responses.record(served, scores={u: 1 + (n + u) % 4 for u in range(1, 10)},
+                                     profile=responses.Profile("LP"[n % 2], "30-39", "S1", "PNS"),
+                                     channel="kiosk", suggestion=f"Saran {n}" if n % 3 == 0 else "")
+                    added.append(n)
+                db.session.flush()
+                for i, suggestion in enumerate(db.session.scalars(select(SurveySuggestion))):
+                    if suggestion.follow_up is None and i % 2 == 0:
+                        follow_up(suggestion, status="answered", reply="Terima kasih.", staff_id=staff_id,
+                                  now=opened)
+                db.session.commit()
+            return period_id
+
+        return add
+
+    @pytest.mark.parametrize("page", ["/survei/laporan/?periode={id}", "/survei/laporan/{id}/responden",
+                                      "/survei/laporan/{id}/cetak"], ids=["report", "respondents", "print"])
+    def test_same_count(self, app, client, make_user, login, add_answers, page):
+        login(client, make_user(Role.MANAGER))
+        period_id = add_answers(5)
+        url = page.format(id=period_id)
+        client.get(url)  # a first request fills per-process caches: count the second
+        quiet = _queries_for(app, client, url)
+        add_answers(55)
+        body = client.get(url).get_data(as_text=True)
+        assert "Responden: 60 " in body or "· 60 responden" in body
+        assert _queries_for(app, client, url) == quiet
