@@ -86,7 +86,8 @@ class CSRFClient(FlaskClient):
     hx-headers (CTFd's approach). Pass `csrf=False` to leave it out."""
 
     def csrf_token(self) -> str:
-        page = super().get("/kalender-layanan").get_data(as_text=True)
+        # (Followed: a kiosk session is sent on to the kiosk form, which has the token too.)
+        page = super().get("/kalender-layanan", follow_redirects=True).get_data(as_text=True)
         return re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
 
     def post(self, *args, csrf=True, **kwargs):

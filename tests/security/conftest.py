@@ -65,6 +65,13 @@ class Sample:
     blackout_id: int  # the sample room closed on room_day 15.00-16.00
     feed_key: str  # the official's calendar-feed key (feeds.new_key)
     title: str  # the title of the official's requests: only they and approvers see it
+    # The survey: an open period with one answer and its suggestion, a draft period, and
+    # the owner's finished visit with its unused one-time link.
+    period_id: int
+    period_days: tuple[str, str]  # its first and last day, ISO
+    draft_period_id: int
+    suggestion_id: str
+    survey_token: str
 
     def args(self) -> dict:
         return {"user_id": self.user_id, "closure_id": self.closure_id,
@@ -73,6 +80,8 @@ class Sample:
                 "code": self.code, "start": self.start, "booking_id": self.booking_id,
                 "reservation_id": self.reservation_id, "series_id": self.series_id,
                 "blackout_id": self.blackout_id, "key": self.feed_key,
+                "period_id": self.period_id, "suggestion_id": self.suggestion_id, "number": 1,
+                "token": self.survey_token, "survey_manage.delete:period_id": self.draft_period_id,
                 # Arguments of one endpoint only: a name that means another object there.
                 "counter_admin.reopen:closure_id": self.counter_closure_id,
                 "queue.absent:booking_id": self.absent_id,
@@ -115,7 +124,8 @@ def sample(app, make_user) -> Sample:
         called, absent, visits = _todays_visits(service, calling, spare, target, visitors)
         db.session.commit()
         rooms_part = _reservations(room, second_room, official)
-        return Sample(user_id=target.id, closure_id=closure.id, counter_id=counter.id,
+        survey_part = _survey(service, owner)
+        return Sample(**survey_part, user_id=target.id, closure_id=closure.id, counter_id=counter.id,
                       room_id=room.id, announcement_id=announcement.id, service_id=service.id,
                       counter_closure_id=counter_closure.id, code=booking.code, owner=owner,
                       start=slots[0], reschedule_to=slots[2], booking_id=called.id,
@@ -185,6 +195,37 @@ def open_room_days(room, first: date, count: int) -> list[date]:
 def at(day: date, hhmm: str) -> datetime:
     """Office time on `day` as the UTC instant the services take."""
     return datetime.combine(day, time.fromisoformat(hhmm), load_calendar().zone).astimezone(UTC)
+
+
+def _survey(service, owner) -> dict:
+    """An open survey period around today with one kiosk answer and its suggestion; a
+    draft period next year (no answers: it may be deleted); the owner's visit of earlier
+    today, finished, whose survey link is still unused."""
+    from lpse_web.counter.models import DONE, SERVED
+    from lpse_web.surveys import invitations, periods, responses
+    from lpse_web.surveys.catalogue import ROOMS, Served
+    from lpse_web.surveys.models import KIOSK, PAGI, SurveySuggestion
+
+    today = load_calendar().local_day(utcnow())
+    period = periods.save_period(None, name="Periode Contoh", first=today - timedelta(days=30),
+                                 last=today + timedelta(days=30))
+    periods.open_period(period, utcnow())
+    draft = periods.save_period(None, name="Periode Draf", first=today + timedelta(days=400),
+                                last=today + timedelta(days=490))
+    finished = Booking(code=bookings.new_code(), service_id=service.id, visitor_id=owner.id,
+                       visitor_name=owner.name, is_walk_in=True, day=today, status=DONE, outcome=SERVED,
+                       created_at=utcnow() - timedelta(hours=1), finished_at=utcnow() - timedelta(minutes=5))
+    db.session.add(finished)
+    db.session.flush()
+    responses.record(Served(ROOMS, today, PAGI), scores=dict.fromkeys(range(1, 10), 3),
+                     profile=responses.Profile("P", "30-39", "S1", "Swasta"), channel=KIOSK,
+                     suggestion="Mohon kursi ruang tunggu ditambah.")
+    db.session.commit()
+    suggestion_id = db.session.scalar(select(SurveySuggestion.id))
+    return {"period_id": period.id, "draft_period_id": draft.id,
+            "period_days": (period.starts_on.isoformat(), period.ends_on.isoformat()),
+            "suggestion_id": suggestion_id,
+            "survey_token": invitations.for_booking(finished).token}
 
 
 def _reservations(room, second_room, official) -> dict:

@@ -31,6 +31,10 @@ COUNTER_STAFF = frozenset({Role.VERIFIKATOR, Role.HELPDESK})
 TICKET_READERS = frozenset({Role.VERIFIKATOR, Role.HELPDESK, Role.MANAGER, Role.ADMIN})
 ROOM_APPROVERS = frozenset({Role.ADMIN, Role.HELPDESK, Role.MANAGER})  # rooms.services.APPROVERS
 ROOM_REPORT_READERS = frozenset({Role.MANAGER})
+SURVEY_MANAGER = frozenset({Role.SURVEY_MANAGER})
+SURVEY_READERS = frozenset({Role.SURVEY_MANAGER, Role.MANAGER})  # the evaluation, the periods
+SUGGESTION_HANDLERS = frozenset({Role.SURVEY_MANAGER, Role.HELPDESK})  # complaints: DOMAIN.md
+KIOSK_STARTERS = frozenset({Role.VERIFIKATOR, Role.HELPDESK, Role.SURVEY_MANAGER, Role.ADMIN})
 
 # endpoint -> audience: PUBLIC, SIGNED_IN, STAFF, or a set of roles.
 POLICY = {
@@ -110,6 +114,33 @@ POLICY = {
     # unknown key, or one of an account that is no longer active staff: 404).
     "room_feeds.mine": PUBLIC,
     "room_feeds.room": PUBLIC,
+    "survey.respond": PUBLIC,  # the signed one-time link is the credential
+    "survey.thanks": PUBLIC,
+    "survey_kiosk.start": KIOSK_STARTERS,
+    "survey_kiosk.form": PUBLIC,  # the view: only a kiosk session (OWN_OBJECTS)
+    "survey_kiosk.thanks": PUBLIC,  # idem
+    "survey_kiosk.stop": PUBLIC,  # idem
+    "survey_manage.index": SURVEY_READERS,
+    "survey_manage.new": SURVEY_MANAGER,
+    "survey_manage.edit": SURVEY_MANAGER,
+    "survey_manage.open": SURVEY_MANAGER,
+    "survey_manage.close": SURVEY_MANAGER,
+    "survey_manage.publish": SURVEY_MANAGER,
+    "survey_manage.unpublish": SURVEY_MANAGER,
+    "survey_manage.delete": SURVEY_MANAGER,
+    "survey_manage.questionnaire": SURVEY_MANAGER,
+    "survey_manage.save_element": SURVEY_MANAGER,
+    "survey_manage.reset_element": SURVEY_MANAGER,
+    "survey_manage.settings": SURVEY_MANAGER,
+    "survey_suggestions.index": SUGGESTION_HANDLERS | {Role.MANAGER},
+    "survey_suggestions.detail": SUGGESTION_HANDLERS | {Role.MANAGER},
+    "survey_suggestions.follow_up": SUGGESTION_HANDLERS,
+    "survey_report.index": SURVEY_READERS,
+    "survey_report.respondents": SURVEY_READERS,
+    "survey_report.print_report": SURVEY_READERS,
+    "survey_report.export_xlsx": SURVEY_READERS,
+    "survey_report.export_csv": SURVEY_READERS,
+    "survey_public.results": PUBLIC,
 }
 
 # Views that the guard lets a wider audience reach but that find their object only for
@@ -127,6 +158,11 @@ OWN_OBJECTS = {
     "reservations.cancel": ROOM_APPROVERS,
     "reservations.check_in": ROOM_APPROVERS,
     "reservations.complete": ROOM_APPROVERS,
+    # Without a kiosk session (the matrix's POST to start one sends no PIN: none starts)
+    # the kiosk pages do not exist.
+    "survey_kiosk.form": frozenset(),
+    "survey_kiosk.thanks": frozenset(),
+    "survey_kiosk.stop": frozenset(),
 }
 
 # Views the guard opens wider than one decision inside them: the sample visit is a

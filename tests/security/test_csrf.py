@@ -102,11 +102,38 @@ def valid_forms(sample, admin) -> dict[str, dict]:
                                                  "end_date": sample.free_day, "end_time": "12:00",
                                                  "reason": "Pemeliharaan pendingin ruangan"},
         "/admin/ruang/penutupan/<int:blackout_id>/hapus": {},
+        "/survei/isi/<token>": SURVEY_ANSWERS,
+        "/survei/kiosk/mulai": {"pin": "2468", "pin_again": "2468"},
+        "/survei/kiosk/": {**SURVEY_ANSWERS, "service": "ruang"},
+        "/survei/kiosk/keluar": {"pin": "2468"},
+        "/survei/kelola/periode/baru": {"name": "Triwulan Contoh",
+                                        "starts_on": (soon + timedelta(days=600)).isoformat(),
+                                        "ends_on": (soon + timedelta(days=690)).isoformat()},
+        "/survei/kelola/periode/<int:period_id>": {"name": "Periode Contoh Baru",
+                                                   "starts_on": sample.period_days[0],
+                                                   "ends_on": sample.period_days[1]},
+        "/survei/kelola/periode/<int:period_id>/tutup": {},
+        "/survei/kelola/periode/<int:period_id>/terbitkan": {},
+        "/survei/kelola/periode/<int:period_id>/tarik": {},
+        "/survei/kelola/periode/<int:period_id>/buka": {},
+        "/survei/kelola/periode/<int:period_id>/hapus": {},
+        "/survei/kelola/kuesioner/<int:number>": {"u1-question": "Apakah persyaratannya sesuai?",
+                                                  "u1-option_1": "Tidak", "u1-option_2": "Kurang",
+                                                  "u1-option_3": "Sesuai", "u1-option_4": "Sangat sesuai"},
+        "/survei/kelola/kuesioner/<int:number>/kembalikan": {},
+        "/survei/kelola/pengaturan": {"link_valid_days": "14"},
+        "/survei/saran/<suggestion_id>": {"status": "in_progress", "reply": ""},
     }
+
+
+# A complete questionnaire (surveys/forms.py): every unsur and the profile.
+SURVEY_ANSWERS = {**{f"u{n}": "4" for n in range(1, 10)}, "sex": "P", "age_band": "30-39",
+                  "education": "S1", "occupation": "Swasta", "kind": "saran", "suggestion": ""}
 
 
 OWNER = "owner"  # the vendor who booked the sample ticket
 OFFICIAL = "official"  # the official who reserved the sample room
+KIOSK = "kiosk"  # a tablet in kiosk mode, started by a helpdesk member
 # POST rules an administrator may not use: who submits the sample form there instead
 # (the guard's 403 would otherwise come before anything the form could write).
 POSTED_BY = {
@@ -127,20 +154,39 @@ POSTED_BY = {
     "/ruang/reservasi/<int:reservation_id>/tolak": Role.HELPDESK,
     "/ruang/seri/<int:series_id>/setujui": Role.HELPDESK,
     "/ruang/seri/<int:series_id>/tolak": Role.HELPDESK,
+    "/survei/kiosk/mulai": Role.VERIFIKATOR,  # after the verifikator's other rules (post_rules)
+    "/survei/kiosk/": KIOSK,
+    "/survei/kiosk/keluar": KIOSK,
+    **{rule: Role.SURVEY_MANAGER for rule in (
+        "/survei/kelola/periode/baru", "/survei/kelola/periode/<int:period_id>",
+        "/survei/kelola/periode/<int:period_id>/tutup", "/survei/kelola/periode/<int:period_id>/terbitkan",
+        "/survei/kelola/periode/<int:period_id>/tarik", "/survei/kelola/periode/<int:period_id>/buka",
+        "/survei/kelola/periode/<int:period_id>/hapus", "/survei/kelola/kuesioner/<int:number>",
+        "/survei/kelola/kuesioner/<int:number>/kembalikan", "/survei/kelola/pengaturan",
+        "/survei/saran/<suggestion_id>")},
 }
 
 
 # POST rules that, for a signed-in administrator, add no row: they redirect, or (the
 # re-authentication) change only the session and the last TOTP step used.
 NO_WRITE_FOR_SIGNED_IN_ADMIN = {"/masuk", "/masuk/kode", "/masuk/aktifkan-2fa", "/daftar", "/akun/2fa",
-                                "/akun/2fa/nonaktifkan", "/masuk/ulang"}
+                                "/akun/2fa/nonaktifkan", "/masuk/ulang",
+                                "/survei/kiosk/keluar"}  # (ends the kiosk session only)
 
 
 def post_rules(app):
     """Every POST rule; cancelling the ticket or the reservation (approved first), the
     password change and signing out come last (they change what later requests need)."""
     last = {"/tiket/<code>/batal": 1, "/ruang/reservasi/<int:reservation_id>/batal": 1,
-            "/akun/kata-sandi": 1, "/keluar": 2}
+            "/akun/kata-sandi": 1, "/keluar": 2,
+            # The sample period's life: closed, published, withdrawn, opened again.
+            "/survei/kelola/periode/<int:period_id>/tutup": 0.1,
+            "/survei/kelola/periode/<int:period_id>/terbitkan": 0.2,
+            "/survei/kelola/periode/<int:period_id>/tarik": 0.3,
+            "/survei/kelola/periode/<int:period_id>/buka": 0.4,
+            "/survei/kelola/kuesioner/<int:number>/kembalikan": 0.5,  # after the rewording
+            "/survei/kiosk/mulai": 0.6,  # signs the verifikator out into kiosk mode
+            "/survei/kiosk/keluar": 0.7}  # after the kiosk's answer
     return sorted(routes(app, "POST"), key=lambda rule: last.get(rule.rule, 0))
 
 
@@ -161,6 +207,11 @@ def posters(app, sample, signed_in, login):
             if who in (OWNER, OFFICIAL):
                 clients[who] = app.test_client()
                 login(clients[who], sample.owner if who == OWNER else sample.official)
+            elif who == KIOSK:
+                clients[who], _ = signed_in(Role.HELPDESK)
+                started = post(clients[who], "/survei/kiosk/mulai", token_of(clients[who]),
+                               {"pin": "2468", "pin_again": "2468"})
+                assert started.status_code == 303, started.status_code
             else:
                 clients[who], _ = signed_in(who)
         return clients[who]
@@ -191,7 +242,10 @@ def test_every_post_route_refuses_a_missing_token_and_writes_nothing(app, sample
             failures.append(f"POST {url}: refused, yet the database changed")
     assert not failures, "\n".join(failures)
     for who, client in posters.clients.items():
-        assert client.get("/akun").status_code == 200, who  # not even signed out
+        if who == KIOSK:  # still in kiosk mode: the form, not the way out
+            assert client.get("/survei/kiosk/").status_code == 200
+        else:
+            assert client.get("/akun").status_code == 200, who  # not even signed out
 
 
 def test_token_in_the_htmx_header_is_accepted_on_every_post_route(app, sample, posters):
