@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 # The venv's bin/ (flask, gunicorn): the project's .venv, else the one running pytest.
@@ -158,6 +158,8 @@ def _empty_counter(database: Path) -> None:
     with sqlite3.connect(database) as connection:
         for table in ("counter_booking", "counter_slot", "counter_ticket_sequence", "counter_closure"):
             connection.execute(f"DELETE FROM {table}")
+        # The demo's spent survey links name its bookings: new bookings reuse their ids.
+        connection.execute("DELETE FROM survey_invitation_use WHERE source = 'loket'")
         offered = {name for (name,) in connection.execute(
             "SELECT c.name || ':' || s.code FROM counter c"
             " JOIN counter_offers o ON o.counter_id = c.id"
@@ -188,6 +190,7 @@ def _empty_rooms(database: Path) -> None:
     with sqlite3.connect(database) as connection:
         for table in ("room_reservation", "room_reservation_series", "room_blackout"):
             connection.execute(f"DELETE FROM {table}")
+        connection.execute("DELETE FROM survey_invitation_use WHERE source = 'ruang'")
         room = connection.execute(
             "SELECT active, needs_approval, open_weekends, seats FROM room WHERE name = ?",
             (BIDDING_ROOM,)).fetchone()
@@ -208,6 +211,27 @@ def rooms_server(tmp_path_factory, request) -> Iterator[LiveServer]:
     with _serve(tmp_path_factory.mktemp("e2e-rooms"), request,
                 extra_env={"LPSE_NOW": ROOMS_NOW}, prepare=_empty_rooms) as live:
         yield live
+
+
+@pytest.fixture(scope="session")
+def verifikator(browser, counter_server) -> dict:
+    """The verifikator on the counter server, signed in once for the whole session (the
+    first sign-in enrols TOTP: a second one would wait for the next 30-second step); the
+    counter and survey tests open their contexts with this state."""
+    from lpse_web.demo import DEMO_PASSWORD
+    from tests.e2e.test_login_e2e import enrol, sign_in
+
+    assert COUNTER_NOW.startswith("2026-11-30T07:00")  # the dates below follow from it
+    ctx = browser.new_context(base_url=counter_server.url, locale="id-ID", timezone_id="Asia/Makassar")
+    try:
+        page = ctx.new_page()
+        sign_in(page, "verifikator@lpse-demo.test", DEMO_PASSWORD)
+        enrol(page)
+        page.get_by_role("button", name="Saya sudah menyimpannya, lanjutkan").click()
+        expect(page.locator("h1")).to_have_text("Selamat datang, Maria Verifikator")
+        return ctx.storage_state()
+    finally:
+        ctx.close()
 
 
 @pytest.fixture(scope="session")

@@ -13,8 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from lpse_web.demo import DEMO_PASSWORD
-from tests.e2e.conftest import COUNTER_NOW
-from tests.e2e.test_login_e2e import enrol, sign_in
+from tests.e2e.test_login_e2e import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -28,23 +27,6 @@ POLL_TIMEOUT = 15_000  # ms: the board polls every 5 s
 
 def _path(page: Page) -> str:
     return re.sub(r"^https?://[^/]+", "", page.url)
-
-
-@pytest.fixture(scope="module")
-def verifikator(browser, counter_server) -> dict:
-    """The verifikator signed in once (the first sign-in enrols TOTP: a second one would
-    wait for the next 30-second step); each test opens its contexts with this state."""
-    assert COUNTER_NOW.startswith("2026-11-30T07:00")  # the dates below follow from it
-    ctx = browser.new_context(base_url=counter_server.url, locale="id-ID", timezone_id="Asia/Makassar")
-    try:
-        page = ctx.new_page()
-        sign_in(page, VERIFIKATOR, DEMO_PASSWORD)
-        enrol(page)
-        page.get_by_role("button", name="Saya sudah menyimpannya, lanjutkan").click()
-        expect(page.locator("h1")).to_have_text("Selamat datang, Maria Verifikator")
-        return ctx.storage_state()
-    finally:
-        ctx.close()
 
 
 def open_verification_slots(page: Page) -> None:
