@@ -1,14 +1,14 @@
 """The evaluation of a survey period (SKM.md "What the report shows").
 
 Every figure comes from SQL aggregates: one grouped query gives the count and the nine
-sums per service, one UNION ALL query the profile breakdown, one grouped query the
+sums per service, one scan with conditional sums the profile breakdown, one grouped query the
 trend over every period. The page's query count does not grow with the responses
 (bench/ measures it over 50,000); `surveys/index.py` turns the sums into the index."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import case, func, select
 
 from lpse_web.counter.report import served_by_service
 from lpse_web.extensions import db
@@ -117,18 +117,19 @@ def served_in(period: SurveyPeriod) -> dict[str, int]:
 
 
 def profile_breakdown(period_id: int, service_key: str | None = None) -> dict[str, list[tuple[str, int]]]:
-    """Respondents per value of each profile item, in one UNION ALL query."""
-    parts = [_filtered(select(literal(column).label("item"), getattr(SurveyResponse, column).label("value"),
-                              func.count().label("n")), period_id, service_key)
-             .group_by(getattr(SurveyResponse, column)) for column, _values in PROFILE]
-    counts: dict[str, dict[str, int]] = {}
-    for item, value, n in db.session.execute(union_all(*parts)):
-        counts.setdefault(item, {})[value] = n
-    breakdown = {}
-    for column, values in PROFILE:
-        found = counts.get(column, {})
-        order = values if values is not None else sorted(found)
-        breakdown[column] = [(value, found.get(value, 0)) for value in order]
+    """Respondents per value of each profile item, in one scan of the period's answers:
+    a count per (item, value) as a conditional sum, and the services grouped."""
+    fixed = [(column, value) for column, values in PROFILE if values is not None for value in values]
+    counts = [func.coalesce(func.sum(case((getattr(SurveyResponse, column) == value, 1), else_=0)), 0)
+              for column, value in fixed]
+    row = db.session.execute(_filtered(select(*counts), period_id, service_key)).one()
+    found = {item: int(n) for item, n in zip(fixed, row, strict=True)}
+    services = db.session.execute(_filtered(
+        select(SurveyResponse.service_key, func.count()), period_id, service_key)
+        .group_by(SurveyResponse.service_key).order_by(SurveyResponse.service_key)).all()
+    breakdown = {column: [(value, found[(column, value)]) for value in values]
+                 for column, values in PROFILE if values is not None}
+    breakdown["service_key"] = [(key, n) for key, n in services]
     return breakdown
 
 
