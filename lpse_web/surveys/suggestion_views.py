@@ -43,7 +43,8 @@ def index():
     status = status if status in FOLLOW_UP_STATUSES else None
     page = suggestions.suggestions(period_id, status, request.args.get("hal"))
     args = {k: v for k, v in (("periode", period_id), ("status", status)) if v is not None}
-    return render("surveys/suggestions.html", page=page, periods=known, period_id=period_id, status=status,
+    return render("surveys/suggestions.html", page=page, periods=known, period_id=period_id,
+                  filter_status=status,
                   counts=suggestions.status_counts(period_id), args=args,
                   period_names={p.id: p.name for p in known}, services=catalogue.service_names(),
                   status_of=suggestions.status_of, STATUS_LABELS=FOLLOW_UP_LABELS, KIND_LABELS=KIND_LABELS)

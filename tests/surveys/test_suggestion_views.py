@@ -86,7 +86,10 @@ def test_the_list_shows_filters_and_counts(app, client, make_user, login, period
     with app.app_context():
         db.session.add(SurveyFollowUp(suggestion_id=older, status=IN_PROGRESS, reply=""))
         db.session.commit()
-    page = text_of(client.get("/survei/saran/?status=in_progress"))
+    filtered = client.get("/survei/saran/?status=in_progress")
+    assert filtered.status_code == 200  # (the filter once reached render() as the HTTP status)
+    page = text_of(filtered)
+    assert 'aria-current=page' in page.split("badge-follow-in_progress")[0].rsplit("<li>", 1)[1]
     assert "Antrean pagi" in page and "Sediakan colokan" not in page
     assert '<span class="count badge-follow-new">1</span>' in page
     assert '<span class="count badge-follow-in_progress">1</span>' in page
