@@ -7,9 +7,10 @@ are random and, on SQLite, the tables have no rowid, so not even the storage ord
 lines them up with the invitation uses (which do name the booking or reservation, to
 make a link single-use); the link is spent in a transaction of its own, so on
 PostgreSQL the two rows do not share a transaction id either (surveys/respond_views.py).
-What remains: PostgreSQL's heap keeps rows in insertion order, so someone with direct
-access to the database (not through the app) could pair the n-th link answer with the
-n-th spent link; tests/surveys/test_schema.py keeps that gap in view. Answers are
+What remains: PostgreSQL's heap keeps rows in insertion order and the two transaction
+ids are usually consecutive, so someone with direct access to the database (not through
+the app: no page, export or audit entry relates them) could pair the n-th link answer
+with the n-th spent link; tests/surveys/test_schema.py keeps that gap in view. Answers are
 never changed after they are stored; staff follow-up lives in `SurveyFollowUp`,
 which is audited like every staff change."""
 
@@ -193,12 +194,14 @@ class SurveyFollowUp(Audited, db.Model):
     updated_by = relationship("User", lazy="joined")
 
 
-class SurveyInvitationUse(Audited, db.Model):
+class SurveyInvitationUse(db.Model):
     """A one-time survey link that has been used, by the service it was given for.
 
     The link itself is never stored (it is signed, surveys/invitations.py); this row
     is what makes it single-use: the primary key refuses a second use, races included.
-    Nothing points from here to the answers."""
+    Nothing points from here to the answers. Deliberately not `Audited`: an entry would
+    name who answered, from where and at what second, which, beside the one answer of
+    that day, session and service, names the person behind the answer."""
 
     __tablename__ = "survey_invitation_use"
     __table_args__ = (CheckConstraint("source IN ('loket', 'ruang')", name="known_source"), NO_ROWID)
