@@ -49,9 +49,15 @@ def shown(value: Fraction, places: int = 2) -> Decimal:
 
 
 def shown_index(converted: Fraction) -> Decimal:
-    """IKM x 25 for display: cut (not rounded) to two decimals, so the figure shown always
-    falls in the same band as the exact value (76.605 reads 76,60 C, never 76,61 next to C)."""
-    return Decimal(math.floor(Fraction(converted) * 100)).scaleb(-2)
+    """IKM x 25 for display: two decimals rounded half up, as the published reports (and a
+    spreadsheet) show it, except where rounding would carry it over a band edge: then cut,
+    so the figure shown is always in the band of the exact value (84.5278 reads 84,53;
+    76.605 reads 76,60 C, never 76,61 next to a C)."""
+    exact = Fraction(converted)
+    rounded = shown(exact, 2)
+    if grade_of(rounded)[0] != grade_of(exact)[0]:
+        return Decimal(math.floor(exact * 100)).scaleb(-2)
+    return rounded
 
 
 @dataclass(frozen=True)

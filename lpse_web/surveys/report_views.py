@@ -2,12 +2,15 @@
 SKM, and the XLSX / CSV exports (survey manager and manager).
 
 Figures stay exact Fractions (surveys/index.py) until they are shown: NRR with two
-decimals, NRR tertimbang and IKM with three (half up), IKM x 25 cut to two
-(`index.shown_index`, so the figure shown always sits in its grade's band), in the
+decimals and NRR tertimbang with three (half up), IKM cut to four (the regulation's
+interval table has four: 3,0644 is the first B), IKM x 25 with two, half up but never
+over a band edge (`index.shown_index`: the figure shown sits in its grade's band), in the
 user's locale (Indonesian: comma decimal). Exports carry numbers as numbers, NRR and
 IKM rounded to four decimals. Every page's query count is constant in the responses."""
 
+import math
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 
 from flask import Blueprint, abort, request, url_for
@@ -72,9 +75,17 @@ def decimal_text(value: Fraction | None, places: int = 2) -> str:
     return format_decimal(shown(value, places), format="#,##0." + "0" * places)
 
 
+@bp.app_template_filter("skm_ikm")
+def ikm_text(index: Index) -> str:
+    """IKM (1-4) cut to four decimals, so it reads in the band of its grade: 3,0644."""
+    if index.empty:
+        return "—"
+    return format_decimal(Decimal(math.floor(index.ikm * 10**4)).scaleb(-4), format="#,##0.0000")
+
+
 @bp.app_template_filter("skm_index")
 def index_text(index: Index) -> str:
-    """IKM x 25 as published: two decimals, cut (index.shown_index)."""
+    """IKM x 25 as published: two decimals (index.shown_index)."""
     return "—" if index.empty else format_decimal(shown_index(index.converted), format="#,##0.00")
 
 
@@ -302,8 +313,8 @@ def _summary_rows(index: Index):
              [None, _("IKM × 25 (IKM unit pelayanan)"), None, None, converted],
              [None, _("Mutu pelayanan"), None, None, index.grade],
              [None, _("Kinerja unit pelayanan"), None, None, index.kinerja],
-             [None, _("Bobot tiap unsur tepat 1/9; NRR dan IKM dibulatkan 4 desimal, IKM × 25 dipotong "
-                      "2 desimal (sesuai mutunya)."), None, None, None]]
+             [None, _("Bobot tiap unsur tepat 1/9; NRR dan IKM dibulatkan 4 desimal, IKM × 25 2 desimal "
+                      "(dipotong bila pembulatan melewati batas mutu)."), None, None, None]]
     return rows
 
 

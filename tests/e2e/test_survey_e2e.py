@@ -7,7 +7,7 @@ respondent and the index recomputed from every answer, exactly as SKM.md compute
 
 import re
 import sqlite3
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import pytest
@@ -40,9 +40,13 @@ def _period_sums(database) -> tuple[int, int]:
 
 
 def _shown_index(respondents: int, total: int) -> str:
-    """IKM x 25 = (sum / respondents) x 1/9 x 25, cut to two decimals, comma decimal."""
+    """IKM x 25 = (sum / respondents) x 1/9 x 25, rounded half up to two decimals (cut
+    instead where rounding would reach a band edge), comma decimal."""
     exact = Fraction(total, respondents) / 9 * 25
-    value = (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(Decimal("0.01"), ROUND_FLOOR)
+    precise = Decimal(exact.numerator * 10**6 // exact.denominator).scaleb(-6)
+    value = precise.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    if any(precise < edge <= value for edge in (Decimal("65"), Decimal("76.61"), Decimal("88.31"))):
+        value = precise.quantize(Decimal("0.01"), ROUND_FLOOR)
     return f"{value:.2f}".replace(".", ",")
 
 

@@ -158,8 +158,11 @@ def test_the_ikm_table_agrees_with_the_converted_bands():
     assert grade_of(Fraction("3.5324") * 25) == ("A", "Sangat baik")  # 88.31
 
 
-def test_shown_index_cuts_while_shown_rounds_half_up():
-    edge = Fraction("76.605")
+def test_shown_index_rounds_half_up_but_never_over_a_band_edge():
+    assert shown_index(Fraction("84.5278")) == Decimal("84.53")  # as a spreadsheet shows it
+    assert shown_index(Fraction(725, 9)) == Decimal("80.56")  # 80.5555...
+    assert shown_index(Fraction("77.775")) == Decimal("77.78")
+    edge = Fraction("76.605")  # rounds to 76.61, a B: cut to 76.60, the C it is
     assert shown_index(edge) == Decimal("76.60")
     assert shown(edge) == Decimal("76.61")
     assert shown(Fraction("76.604999")) == Decimal("76.60")

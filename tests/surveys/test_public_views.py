@@ -68,11 +68,11 @@ def test_all_answers_three_is_75_c_kurang_baik(client, period_with):
     assert "Persyaratan" in page and "Sarana dan Prasarana" in page
 
 
-def test_the_figure_is_cut_not_rounded_and_graded_exactly(client, period_with):
+def test_the_figure_is_rounded_half_up_and_graded_exactly(client, period_with):
     # One questionnaire: eight 3s and a 4 -> IKM 28/9 = 3.1111..., IKM x 25 = 77.777...
     period_with("Triwulan III 2026", date(2026, 7, 1), date(2026, 9, 30), [[3] * 8 + [4]])
     page = page_of(client)
-    assert '<p class="ikm-value">77,77</p>' in page and "77,78" not in page
+    assert '<p class="ikm-value">77,78</p>' in page and "77,77" not in page
     assert "<dd>3,1111</dd>" in page
     assert '<span class="grade-letter">B</span> Baik' in page
     assert page.count('<td class="number">3,00</td>') == 8 and page.count('<td class="number">4,00</td>') == 1

@@ -1,7 +1,7 @@
 """The survey report pages and downloads (surveys/report_views.py): who may read them,
 the figures as shown (Indonesian comma decimals), the exports' sheets and cells, and
 bad arguments. The four questionnaires are those of test_report.py (IKM 29/9, x 25 =
-80.5555... shown 80,55, grade B)."""
+80.5555... shown 80,56, grade B)."""
 
 import csv
 import io
@@ -62,7 +62,7 @@ def test_report_page_shows_the_figures(client, login, make_user, period_id, role
     login(client, make_user(role))
     body = text(client.get(f"/survei/laporan/?periode={period_id}"))
     assert "Triwulan IV 2026" in body
-    assert "84,44" in body and "3,378" in body  # IKM x 25 (cut) and IKM (3 decimals)
+    assert "84,44" in body and "3,3777" in body  # IKM x 25 and IKM (cut to 4 decimals)
     assert "3,20" in body and "3,60" in body  # NRR U1 = 16/5, U2 = 18/5
     assert "0,356" in body and "0,400" in body  # NRR tertimbang: 3.2/9, 3.6/9
     assert 'grade-B' in body and "Baik" in body
@@ -93,8 +93,8 @@ def test_one_service(reader, period_id, app):
     with app.app_context():
         rooms = key("ruang")
     body = text(reader.get(f"/survei/laporan/?periode={period_id}&layanan={rooms}"))
-    # r3 and the fifth: sums 6 7 8 5 6 7 8 5 6 = 58 / 2 / 9 -> IKM 29/9 again: 80,55
-    assert "Peminjaman ruang" in body and "80,55" in body
+    # r3 and the fifth: sums 6 7 8 5 6 7 8 5 6 = 58 / 2 / 9 -> IKM 29/9 again: 80,56
+    assert "Peminjaman ruang" in body and "80,56" in body
     assert f'<option value="{rooms}" selected' in body
 
 
