@@ -46,6 +46,7 @@ def period_message(error: PeriodError) -> str:
                          "diperpanjang, tidak dipersempit."),
         "not_open": _("Hanya periode yang sedang dibuka yang dapat ditutup."),
         "not_closed": _("Hasil hanya dapat diterbitkan setelah periode ditutup."),
+        "no_answers": _("Periode ini belum memiliki jawaban: tidak ada hasil untuk diterbitkan."),
         "in_use": _("Hanya periode berstatus draf yang belum memiliki jawaban yang dapat dihapus."),
     }
     return messages.get(error.code, _("Perubahan periode ditolak."))

@@ -88,6 +88,11 @@ def publish(period: SurveyPeriod, published: bool = True) -> None:
     """Put the closed period's result on the public results page (or take it off)."""
     if published and period.status != CLOSED:
         raise PeriodError("not_closed")
+    if published:
+        from lpse_web.surveys.responses import response_count
+
+        if not response_count(period.id):  # it would hide the last real result
+            raise PeriodError("no_answers")
     period.published = published
 
 
@@ -103,6 +108,12 @@ def open_period_for(day: date) -> SurveyPeriod | None:
     """The open period that takes answers about a service received on `day`."""
     return db.session.scalars(select(SurveyPeriod).where(
         SurveyPeriod.status == OPEN, SurveyPeriod.starts_on <= day, SurveyPeriod.ends_on >= day)).first()
+
+
+def closed_period_for(day: date) -> bool:
+    return db.session.scalar(select(SurveyPeriod.id).where(
+        SurveyPeriod.status == CLOSED, SurveyPeriod.starts_on <= day, SurveyPeriod.ends_on >= day)
+        .limit(1)) is not None
 
 
 def latest_published() -> SurveyPeriod | None:

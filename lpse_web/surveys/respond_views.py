@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from lpse_web import clock
 from lpse_web.extensions import db
 from lpse_web.office.services import load_calendar
-from lpse_web.surveys import catalogue, invitations, responses, unsur
+from lpse_web.surveys import catalogue, invitations, periods, responses, unsur
 from lpse_web.surveys.forms import QuestionnaireForm
 from lpse_web.surveys.models import LINK, SurveyInvitationUse
 from lpse_web.surveys.periods import open_period_for
@@ -52,7 +52,9 @@ def give_back(invitation: invitations.Invitation) -> None:
 
 
 def closed_page(served: catalogue.Served | None = None):
-    return render("surveys/closed.html", served=served,
+    # A closed period holding the day will not open again: "try later" would mislead.
+    period_closed = served is not None and periods.closed_period_for(served.day)
+    return render("surveys/closed.html", served=served, period_closed=period_closed,
                   service_name=catalogue.service_names().get(served.service_key) if served else None)
 
 

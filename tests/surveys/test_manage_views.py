@@ -198,6 +198,16 @@ def test_open_close_publish_and_unpublish(app, manager_client, make_period):
 
     assert manager_client.post(base + "/tutup").status_code == 303
     assert period_row(app, period_id).status == CLOSED
+    # Closed without a single answer: nothing to publish (it would hide the last result).
+    response = manager_client.post(base + "/terbitkan")
+    assert "belum memiliki jawaban" in text_of(manager_client.get(response.location))
+    assert period_row(app, period_id).published is False
+    with app.app_context():
+        db.session.get(SurveyPeriod, period_id).status = OPEN
+        responses.record(Served(ROOMS, date(2026, 8, 3), PAGI), scores=dict.fromkeys(range(1, 10), 4),
+                         profile=responses.Profile("L", "30-39", "S1", "Swasta"), channel="kiosk")
+        db.session.get(SurveyPeriod, period_id).status = CLOSED
+        db.session.commit()
     assert manager_client.post(base + "/terbitkan").status_code == 303
     assert period_row(app, period_id).published is True
     page = text_of(manager_client.get("/survei/kelola/"))
