@@ -3,7 +3,7 @@
 import os
 from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask, session
 from flask_babel import format_date, format_datetime
 from flask_wtf.csrf import generate_csrf
 
@@ -139,8 +139,8 @@ def _register_hooks(app: Flask) -> None:
 
     @app.context_processor
     def layout_context():
-        if request.endpoint == "static":
-            return {}
+        # (A static file served renders no template; a missing one renders the 404 page,
+        # which needs the layout like any other page.)
         try:
             office, announcements = get_office(), active_announcements()
         except SQLAlchemyError:

@@ -47,3 +47,9 @@ def test_htmx_error_is_a_fragment(app, client):
     assert response.status_code == 503  # the database is unreachable: try again later
     page = response.get_data(as_text=True)
     assert "<html" not in page and "Layanan tidak tersedia" in page
+
+
+def test_a_missing_static_file_is_a_404_page_not_a_500(client):
+    response = client.get("/static/css/tidak-ada.css")
+    assert response.status_code == 404
+    assert "LPSE" in response.get_data(as_text=True)  # the site's own page, with its layout
