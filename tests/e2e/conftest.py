@@ -158,8 +158,14 @@ def _empty_counter(database: Path) -> None:
     with sqlite3.connect(database) as connection:
         for table in ("counter_booking", "counter_slot", "counter_ticket_sequence", "counter_closure"):
             connection.execute(f"DELETE FROM {table}")
-        # The demo's spent survey links name its bookings: new bookings reuse their ids.
+        # The demo's survey answers about those visits go with them (the report would
+        # count more respondents than people served), and so do their spent links, which
+        # name the bookings by ids that new bookings reuse.
         connection.execute("DELETE FROM survey_invitation_use WHERE source = 'loket'")
+        connection.execute("DELETE FROM survey_follow_up WHERE suggestion_id IN"
+                           " (SELECT id FROM survey_suggestion WHERE service_key LIKE 'loket-%')")
+        connection.execute("DELETE FROM survey_suggestion WHERE service_key LIKE 'loket-%'")
+        connection.execute("DELETE FROM survey_response WHERE service_key LIKE 'loket-%'")
         offered = {name for (name,) in connection.execute(
             "SELECT c.name || ':' || s.code FROM counter c"
             " JOIN counter_offers o ON o.counter_id = c.id"
