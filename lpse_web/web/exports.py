@@ -36,7 +36,7 @@ def csv_download(columns, rows, filename: str):
     writer.writerow([as_text(c) for c in columns])
     writer.writerows([as_text(v) for v in row] for row in rows)
     # A byte-order mark, so that Excel opens the UTF-8 file with the right characters.
-    return download("\ufeff" + buffer.getvalue(), "text/csv; charset=utf-8", filename)
+    return download("\ufeff" + buffer.getvalue(), "text/csv", filename)  # Flask adds "; charset=utf-8"
 
 
 def xlsx_download(tables, period: str, filename: str):

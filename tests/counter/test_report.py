@@ -79,7 +79,7 @@ def test_report_page_and_exports(app, client, make_user, login, office):
     assert page.status_code == 200 and "Dokumen sudah tidak berlaku" in body and "Loket 1" in body
 
     exported = client.get("/antrian/laporan/unduh.csv?periode=day&tanggal=2026-11-30&tabel=layanan")
-    assert exported.mimetype == "text/csv"
+    assert exported.headers["Content-Type"] == "text/csv; charset=utf-8"  # once, not twice
     rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
     header, verification = rows[0], rows[1]
     assert header[:3] == ["Nama", "Dipesan", "Langsung"]
