@@ -48,6 +48,12 @@ def shown(value: Fraction, places: int = 2) -> Decimal:
     return Decimal(-units if scaled < 0 else units).scaleb(-places)
 
 
+def shown_ikm(ikm: Fraction) -> Decimal:
+    """IKM (1-4) for display: cut to four decimals, as the regulation's interval table
+    reads (3,0644 is the first B), so it never reads as the next band."""
+    return Decimal(math.floor(Fraction(ikm) * 10**4)).scaleb(-4)
+
+
 def shown_index(converted: Fraction) -> Decimal:
     """IKM x 25 for display: two decimals rounded half up, as the published reports (and a
     spreadsheet) show it, except where rounding would carry it over a band edge: then cut,

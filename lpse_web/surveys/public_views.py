@@ -1,13 +1,10 @@
 """The public results page: the latest published period's index (no login).
 
 Figures are shown as the published SKM reports show them, in the visitor's locale
-(Indonesian: comma decimal): IKM x 25 cut to two decimals (`index.shown_index`, so the
-figure never reads as the next band), IKM cut to four decimals for the same reason (the
-regulation's bands on IKM have four: 3,0644 is the first B), NRR per unsur rounded to two."""
+(Indonesian: comma decimal): IKM x 25 with two decimals and IKM with four, neither ever
+reading as the next band (`index.shown_index`, `index.shown_ikm`), NRR per unsur with two."""
 
-import math
 from decimal import Decimal
-from fractions import Fraction
 
 from flask import Blueprint
 from flask_babel import format_decimal
@@ -18,11 +15,6 @@ from lpse_web.web.access import PUBLIC, allow
 from lpse_web.web.render import render
 
 bp = Blueprint("survey_public", __name__)
-
-
-def cut(value: Fraction, places: int) -> Decimal:
-    """Cut (not rounded) to `places` decimals, exactly (no Decimal division first)."""
-    return Decimal(math.floor(Fraction(value) * 10**places)).scaleb(-places)
 
 
 def decimal_text(value: Decimal, places: int) -> str:
@@ -39,7 +31,7 @@ def results():
         figures = {
             "respondents": result.respondents,
             "empty": result.empty,
-            "ikm": decimal_text(cut(result.ikm, 4), 4),
+            "ikm": decimal_text(index.shown_ikm(result.ikm), 4),
             "converted": decimal_text(index.shown_index(result.converted), 2),
             "grade": result.grade,
             "kinerja": result.kinerja,

@@ -8,9 +8,7 @@ over a band edge (`index.shown_index`: the figure shown sits in its grade's band
 user's locale (Indonesian: comma decimal). Exports carry numbers as numbers, NRR and
 IKM rounded to four decimals. Every page's query count is constant in the responses."""
 
-import math
 from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
 
 from flask import Blueprint, abort, request, url_for
@@ -24,7 +22,7 @@ from lpse_web.auth.roles import Role
 from lpse_web.extensions import db
 from lpse_web.surveys import report as reports
 from lpse_web.surveys.catalogue import service_names
-from lpse_web.surveys.index import Index, shown, shown_index
+from lpse_web.surveys.index import Index, shown, shown_ikm, shown_index
 from lpse_web.surveys.messages import FOLLOW_UP_LABELS, KIND_LABELS, PERIOD_STATUS_LABELS
 from lpse_web.surveys.models import (
     CLOSED,
@@ -80,7 +78,7 @@ def ikm_text(index: Index) -> str:
     """IKM (1-4) cut to four decimals, so it reads in the band of its grade: 3,0644."""
     if index.empty:
         return "—"
-    return format_decimal(Decimal(math.floor(index.ikm * 10**4)).scaleb(-4), format="#,##0.0000")
+    return format_decimal(shown_ikm(index.ikm), format="#,##0.0000")
 
 
 @bp.app_template_filter("skm_index")
