@@ -1,10 +1,11 @@
 """Factories return callables with defaults (Indico's style): make_user(role=...)."""
 
 import itertools
+from contextlib import contextmanager
 from functools import cache
 
 import pyotp
-from sqlalchemy import update
+from sqlalchemy import event, update
 from werkzeug.security import generate_password_hash
 
 from lpse_web.auth.models import User
@@ -60,3 +61,21 @@ def log_in(app, client, user, password=PASSWORD):
     assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
     return response
 
+
+@contextmanager
+def counted_queries(app):
+    """The SQL statements run inside the block (transaction control left out): a page's
+    query count, for the tests that it does not grow with the rows shown."""
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "SAVEPOINT", "RELEASE")):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

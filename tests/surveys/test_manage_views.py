@@ -4,13 +4,14 @@ questionnaire's wording, the link settings; a MANAGER reads, never changes."""
 from datetime import date
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from lpse_web.auth.roles import Role
 from lpse_web.extensions import db
 from lpse_web.surveys import invitations, periods, responses, unsur
 from lpse_web.surveys.catalogue import ROOMS, Served
 from lpse_web.surveys.models import CLOSED, DRAFT, OPEN, PAGI, SurveyElement, SurveyPeriod
+from tests.factories import counted_queries
 
 # Monday 10 August 2026, 09.00 WITA: in the third quarter.
 NOW_ISO = "2026-08-10T09:00:00+08:00"
@@ -258,19 +259,8 @@ def test_period_list_counts_answers_in_one_query(app, manager_client, make_perio
 
 
 def _queries(app, client, url) -> int:
-    statements = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "SAVEPOINT", "RELEASE")):
-            statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with counted_queries(app) as statements:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     return len(statements)
 
 

@@ -1,11 +1,10 @@
 """No N+1: a page's query count does not grow with the rows it shows."""
 
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import delete, func, select
 
 from lpse_web.auth.roles import Role
 from lpse_web.counter.booking import new_code
@@ -27,23 +26,7 @@ from lpse_web.office.services import load_calendar
 from lpse_web.rooms import history
 from lpse_web.rooms.models import Blackout, Reservation
 from lpse_web.rooms.rules import RoomRules
-
-
-@contextmanager
-def counted_queries(app):
-    statements = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "SAVEPOINT", "RELEASE")):
-            statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+from tests.factories import counted_queries
 
 
 def _queries_for(app, client, url):
