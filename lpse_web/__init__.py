@@ -84,6 +84,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from lpse_web.assets.import_views import bp as asset_import_bp
+    from lpse_web.assets.register_views import bp as assets_bp
     from lpse_web.audit.views import bp as audit_bp
     from lpse_web.auth.admin_views import bp as users_bp
     from lpse_web.auth.views import bp as auth_bp
@@ -95,6 +97,9 @@ def _register_blueprints(app: Flask) -> None:
     from lpse_web.office.announcement_views import bp as announcements_bp
     from lpse_web.office.catalogue_views import bp as catalogue_bp
     from lpse_web.office.views import bp as office_bp
+    from lpse_web.risks.heatmap_views import bp as risk_heatmap_bp
+    from lpse_web.risks.methodology_views import bp as risk_methodology_bp
+    from lpse_web.risks.register_views import bp as risks_bp
     from lpse_web.rooms.admin_views import bp as room_admin_bp
     from lpse_web.rooms.calendar_views import bp as rooms_bp
     from lpse_web.rooms.feed_views import bp as room_feeds_bp
@@ -113,7 +118,8 @@ def _register_blueprints(app: Flask) -> None:
                       audit_bp, booking_bp, queue_bp, counter_report_bp, counter_admin_bp,
                       rooms_bp, reservations_bp, room_manage_bp, room_report_bp, room_admin_bp,
                       room_feeds_bp, survey_bp, survey_kiosk_bp, survey_manage_bp, survey_report_bp,
-                      survey_suggestions_bp, survey_public_bp):
+                      survey_suggestions_bp, survey_public_bp, assets_bp, asset_import_bp, risks_bp,
+                      risk_methodology_bp, risk_heatmap_bp):
         app.register_blueprint(blueprint)
     # Static files are public (the login page needs its stylesheet).
     from lpse_web.web.access import PUBLIC, allow
