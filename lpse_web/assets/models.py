@@ -61,7 +61,9 @@ class Asset(Audited, db.Model):
         # All three rated or none: the value is their sum (classification.asset_value).
         CheckConstraint(
             "(confidentiality IS NULL AND integrity IS NULL AND availability IS NULL) OR "
-            f"(confidentiality BETWEEN {CIA_MIN} AND {CIA_MAX} AND integrity BETWEEN {CIA_MIN} "
+            # NULL BETWEEN .. is unknown, which a CHECK lets pass: say NOT NULL as well.
+            "(confidentiality IS NOT NULL AND integrity IS NOT NULL AND availability IS NOT NULL AND "
+            f"confidentiality BETWEEN {CIA_MIN} AND {CIA_MAX} AND integrity BETWEEN {CIA_MIN} "
             f"AND {CIA_MAX} AND availability BETWEEN {CIA_MIN} AND {CIA_MAX})", name="cia_range"),
         CheckConstraint("purchase_cost IS NULL OR purchase_cost >= 0", name="cost_not_negative"),
         CheckConstraint("licence_seats IS NULL OR licence_seats >= 0", name="seats_not_negative"),
@@ -170,7 +172,9 @@ class AssetImport(db.Model):
     total_rows: Mapped[int] = mapped_column(default=0)
     done_rows: Mapped[int] = mapped_column(default=0)
     imported: Mapped[int] = mapped_column(default=0)
-    errors: Mapped[list | None] = mapped_column(db.JSON)  # [{"row": 3, "column": "tag", "message": ...}]
+    # {"total": n, "items": [{"row": 3, "column": "Nomor aset", "value": ..., "message": ...}, ...]}
+    errors: Mapped[dict | None] = mapped_column(db.JSON)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # heartbeat while running
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from lpse_web.assets.alerts import settings
-from lpse_web.assets.classification import normal_code
+from lpse_web.assets.classification import asset_value, normal_code
 from lpse_web.assets.models import CLASSES, CONDITIONS, LABELS, STATUSES, Asset, AssetAssignment, Stocktake
 from lpse_web.database import utcnow
 from lpse_web.extensions import db
@@ -69,14 +69,21 @@ def _flush_unique(asset: Asset, change) -> None:
     """Make the change and flush it inside a savepoint; a unique refusal becomes
     DuplicateError and undoes only the change (the session stays usable for the error
     page). The change happens inside: begin_nested() flushes what is pending first."""
+    attempted = {}
     try:
         with db.session.begin_nested():
-            change()
+            with db.session.no_autoflush:  # reading an expired column would flush half-way
+                change()
+                attempted.update(tag=asset.tag, serial=asset.serial)  # the rollback expires them
             db.session.flush()
     except IntegrityError as error:
-        message = str(error.orig).lower()
+        # The first line names the constraint; PostgreSQL's next line quotes the value
+        # (a tag "SERIAL-7" must not read as a serial). Other refusals are not duplicates.
+        message = str(error.orig).splitlines()[0].lower()
+        if "unique" not in message:
+            raise
         field = "serial" if "serial" in message else "tag"
-        raise DuplicateError(field, getattr(asset, field)) from error
+        raise DuplicateError(field, attempted.get(field)) from error
 
 
 def create_asset(today: date, **fields) -> Asset:
@@ -99,7 +106,11 @@ def update_asset(asset: Asset, **fields) -> Asset:
 
 def classify(asset: Asset, confidentiality: int, integrity: int, availability: int,
              label: str | None, agreed_on: date) -> Asset:
-    """Record the classification agreed with the owner (Pasal 13 c)."""
+    """Record the classification agreed with the owner (Pasal 13 c): all three ratings,
+    each in range (the database's check lets a partial one through: NULL passes a CHECK)."""
+    ratings = (confidentiality, integrity, availability)
+    if asset_value(*ratings) is None and any(r is not None for r in ratings):
+        raise ValueError(f"C, I and A are rated together: {ratings}")
     if label is not None and label not in LABELS:
         raise ValueError(f"unknown label {label}")
     asset.confidentiality, asset.integrity, asset.availability = confidentiality, integrity, availability

@@ -90,7 +90,9 @@ class Risk(Audited, db.Model):
         CheckConstraint(f"treatment IS NULL OR treatment IN ({sql_list(TREATMENTS)})",
                         name="known_treatment"),
         CheckConstraint(f"status IN ({sql_list(STATUSES)})", name="known_status"),
-        CheckConstraint("status <> 'accepted' OR treatment = 'accept'", name="accepted_means_accept"),
+        # (COALESCE: a NULL treatment would make the check unknown, which a CHECK lets pass.)
+        CheckConstraint("status <> 'accepted' OR COALESCE(treatment, '') = 'accept'",
+                        name="accepted_means_accept"),
         CheckConstraint("code <> ''", name="code_given"),
         *_score_checks("inherent"),
         *_score_checks("residual"),
