@@ -110,14 +110,17 @@ def _flush_code(risk: Risk, change=None) -> None:
     """Flush (after making `change`) inside a savepoint: a taken code becomes
     DuplicateCodeError. begin_nested() flushes what is pending first, so the new or
     changed code must be set inside."""
+    attempted = []
     try:
         with db.session.begin_nested():
             if change:
                 change()
+            attempted.append(risk.code)  # the rollback expires a changed risk's code
             db.session.flush()
     except IntegrityError as error:
-        if "code" in str(error.orig).lower() or "unique" in str(error.orig).lower():
-            raise DuplicateCodeError(risk.code) from error
+        # Only a unique refusal: a check such as code_given names "code" too.
+        if "unique" in str(error.orig).splitlines()[0].lower():
+            raise DuplicateCodeError(attempted[0] if attempted else risk.code) from error
         raise
 
 
@@ -298,7 +301,7 @@ def rescore(today: date, by_id: int | None) -> tuple[list[Risk], list[Risk]]:
             unfit.append(risk)
             continue
         _assess(risk, scheme)
-        since = risk.last_reviewed_on or risk.created_at.date()
+        since = risk.last_reviewed_on or zone_day(risk.created_at)
         risk.next_review_on = scheme.next_review(since, risk.residual_level)
         _snapshot(risk, RESCORED)
         moved.append(risk)
@@ -308,22 +311,36 @@ def rescore(today: date, by_id: int | None) -> tuple[list[Risk], list[Risk]]:
     return moved, unfit
 
 
-def heat_map_counts(which: str, include_closed: bool = False) -> dict[tuple[int, int], int]:
+def zone_day(instant: datetime) -> date:
+    """The office's calendar day of a UTC instant (a risk recorded at 07.30 WITA on the 2nd
+    was recorded on the 2nd, though it was still the 1st in UTC)."""
+    from lpse_web.office.services import load_calendar
+
+    return load_calendar().local_day(instant)
+
+
+def heat_map_counts(which: str, include_closed: bool = False,
+                    category: str | None = None) -> dict[tuple[int, int], int]:
     """{(likelihood, impact): number of risks} for the inherent or residual assessment,
-    one grouped query."""
+    one grouped query (of one category when given)."""
     likelihood = getattr(Risk, f"{which}_likelihood")
     impact = getattr(Risk, f"{which}_impact")
     query = select(likelihood, impact, func.count()).group_by(likelihood, impact)
     if not include_closed:
         query = query.where(Risk.status != CLOSED)
+    if category:
+        query = query.where(Risk.category == category)
     return {(int(lk), int(im)): int(n) for lk, im, n in db.session.execute(query)}
 
 
-def cell_query(which: str, likelihood: int, impact: int, include_closed: bool = False):
+def cell_query(which: str, likelihood: int, impact: int, include_closed: bool = False,
+               category: str | None = None):
     query = select(Risk).where(getattr(Risk, f"{which}_likelihood") == likelihood,
                                getattr(Risk, f"{which}_impact") == impact).order_by(Risk.code)
     if not include_closed:
         query = query.where(Risk.status != CLOSED)
+    if category:
+        query = query.where(Risk.category == category)
     return query
 
 
