@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from lpse_web.assets.models import Asset
 from lpse_web.database import utcnow
 from lpse_web.extensions import db
+from lpse_web.office.services import load_calendar
 from lpse_web.risks.methodology import Scheme, current, problems, stored_current
 from lpse_web.risks.models import (
     ACCEPT,
@@ -291,6 +292,7 @@ def rescore(today: date, by_id: int | None) -> tuple[list[Risk], list[Risk]]:
     Risks whose likelihood or impact lie outside the new scales are not moved: they are
     returned to be assessed again by hand. Returns (moved, not moved)."""
     scheme = stored_current()
+    calendar = load_calendar()  # read before any change: a query would autoflush half a rescoring
     moved, unfit = [], []
     candidates = list(db.session.scalars(select(Risk).where(Risk.status != CLOSED,
                                                             Risk.methodology_version != scheme.version)
@@ -301,7 +303,8 @@ def rescore(today: date, by_id: int | None) -> tuple[list[Risk], list[Risk]]:
             unfit.append(risk)
             continue
         _assess(risk, scheme)
-        since = risk.last_reviewed_on or zone_day(risk.created_at)
+        # The office's day of the recording (07.30 WITA on the 2nd is still the 1st in UTC).
+        since = risk.last_reviewed_on or calendar.local_day(risk.created_at)
         risk.next_review_on = scheme.next_review(since, risk.residual_level)
         _snapshot(risk, RESCORED)
         moved.append(risk)
@@ -309,14 +312,6 @@ def rescore(today: date, by_id: int | None) -> tuple[list[Risk], list[Risk]]:
     row.rescored_at, row.rescored_by_id = utcnow(), by_id
     db.session.flush()
     return moved, unfit
-
-
-def zone_day(instant: datetime) -> date:
-    """The office's calendar day of a UTC instant (a risk recorded at 07.30 WITA on the 2nd
-    was recorded on the 2nd, though it was still the 1st in UTC)."""
-    from lpse_web.office.services import load_calendar
-
-    return load_calendar().local_day(instant)
 
 
 def heat_map_counts(which: str, include_closed: bool = False,

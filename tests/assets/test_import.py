@@ -331,7 +331,7 @@ def test_an_import_with_no_progress_for_ten_minutes_shows_as_failed(ctx, manager
     assert importer.shown_state(job) == "queued"
     later = job.created_at + timedelta(minutes=11)
     assert importer.shown_state(job, now=later) == "failed"
-    job.finished_at = later - timedelta(minutes=1)  # the heartbeat of a live worker
+    job.progress_at = later - timedelta(minutes=1)  # the heartbeat of a live worker
     assert importer.shown_state(job, now=later) == "queued"
 
 
