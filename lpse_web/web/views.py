@@ -7,9 +7,14 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from lpse_web import clock
+from lpse_web.assets import roles as asset_roles
+from lpse_web.assets.alerts import alert_counts
 from lpse_web.auth.roles import Role
 from lpse_web.extensions import db
 from lpse_web.office.services import get_office, load_calendar, zone_label
+from lpse_web.risks import methodology
+from lpse_web.risks import roles as risk_roles
+from lpse_web.risks.alerts import flag_counts
 from lpse_web.rooms.services import is_approver, pending_count
 from lpse_web.surveys.models import NEW, OPEN, SurveyPeriod
 from lpse_web.surveys.suggestions import status_counts
@@ -38,6 +43,20 @@ def survey_card(user) -> dict | None:
     return card
 
 
+def registers_card(user, today) -> dict | None:
+    """The registers' alerts, computed now (no scheduled job): expiring licences,
+    warranties and ends of life, overdue stocktakes; risks above appetite, overdue reviews
+    and actions. None for a user who reads neither register (and no query then)."""
+    assets = user.has_role(*asset_roles.READERS)
+    risks = user.has_role(*risk_roles.READERS)
+    if not (assets or risks):
+        return None
+    scheme = methodology.current() if risks else None
+    return {"assets": alert_counts(today) if assets else None,
+            "risks": flag_counts(today, scheme.appetite) if risks else None,
+            "appetite": scheme.appetite if scheme else None}
+
+
 @bp.route("/")
 @allow(PUBLIC)
 def home():
@@ -50,7 +69,7 @@ def home():
                  for a, b in calendar.open_intervals(today)]
     return render("web/home.html", office=get_office(), today=today, intervals=intervals,
                   rooms_pending=pending_count(now) if is_approver(current_user) else 0,
-                  survey=survey_card(current_user),
+                  survey=survey_card(current_user), registers=registers_card(current_user, today),
                   open_now=calendar.is_open(now), closed_reason=calendar.closed_reason(today),
                   zone_label=zone_label(calendar.timezone), Role=Role)
 

@@ -72,6 +72,12 @@ class Sample:
     draft_period_id: int
     suggestion_id: str
     survey_token: str
+    # The registers: an asset (unassigned, owned by the sample staff member), a risk of it
+    # with one open action, a finished import of the admin's.
+    asset_id: int
+    risk_id: int
+    action_id: int
+    import_id: int
 
     def args(self) -> dict:
         return {"user_id": self.user_id, "closure_id": self.closure_id,
@@ -82,6 +88,8 @@ class Sample:
                 "blackout_id": self.blackout_id, "key": self.feed_key,
                 "period_id": self.period_id, "suggestion_id": self.suggestion_id, "number": 1,
                 "token": self.survey_token, "survey_manage.delete:period_id": self.draft_period_id,
+                "asset_id": self.asset_id, "risk_id": self.risk_id, "action_id": self.action_id,
+                "import_id": self.import_id, "version": 1, "ext": "csv",
                 # Arguments of one endpoint only: a name that means another object there.
                 "counter_admin.reopen:closure_id": self.counter_closure_id,
                 "queue.absent:booking_id": self.absent_id,
@@ -125,8 +133,10 @@ def sample(app, make_user) -> Sample:
         db.session.commit()
         rooms_part = _reservations(room, second_room, official)
         survey_part = _survey(service, owner)
-        return Sample(**survey_part, user_id=target.id, closure_id=closure.id, counter_id=counter.id,
-                      room_id=room.id, announcement_id=announcement.id, service_id=service.id,
+        registers_part = _registers(target)
+        return Sample(**survey_part, **registers_part, user_id=target.id, closure_id=closure.id,
+                      counter_id=counter.id, room_id=room.id, announcement_id=announcement.id,
+                      service_id=service.id,
                       counter_closure_id=counter_closure.id, code=booking.code, owner=owner,
                       start=slots[0], reschedule_to=slots[2], booking_id=called.id,
                       absent_id=absent.id, visit_code=visits[0].code, official=official, **rooms_part)
@@ -195,6 +205,26 @@ def open_room_days(room, first: date, count: int) -> list[date]:
 def at(day: date, hhmm: str) -> datetime:
     """Office time on `day` as the UTC instant the services take."""
     return datetime.combine(day, time.fromisoformat(hhmm), load_calendar().zone).astimezone(UTC)
+
+
+def _registers(staff) -> dict:
+    from lpse_web.assets import services as assets
+    from lpse_web.assets.models import AssetImport
+    from lpse_web.risks import services as risks
+
+    today = load_calendar().local_day(utcnow())
+    asset = assets.create_asset(today, tag="LPSE-HW-9001", name="Server Contoh", asset_class="hardware",
+                                serial="SN-9001", owner_id=staff.id,
+                                licence_expires=today + timedelta(days=5))
+    risk = risks.create_risk(today, code="R-901", title="Server contoh mati", category="continuity",
+                             inherent_likelihood=4, inherent_impact=5, asset_ids=[asset.id],
+                             owner_id=staff.id)
+    action = risks.add_action(risk, "Pasang UPS kedua", staff.id, today + timedelta(days=10))
+    job = AssetImport(filename="aset.csv", state="done", total_rows=1, done_rows=1, imported=1,
+                      finished_at=utcnow())
+    db.session.add(job)
+    db.session.commit()
+    return {"asset_id": asset.id, "risk_id": risk.id, "action_id": action.id, "import_id": job.id}
 
 
 def _survey(service, owner) -> dict:

@@ -35,6 +35,11 @@ SURVEY_MANAGER = frozenset({Role.SURVEY_MANAGER})
 SURVEY_READERS = frozenset({Role.SURVEY_MANAGER, Role.MANAGER})  # the evaluation, the periods
 SUGGESTION_HANDLERS = frozenset({Role.SURVEY_MANAGER, Role.HELPDESK})  # complaints: DOMAIN.md
 KIOSK_STARTERS = frozenset({Role.VERIFIKATOR, Role.HELPDESK, Role.SURVEY_MANAGER, Role.ADMIN})
+# The registers (assets/roles.py, risks/roles.py): the asset and risk managers read both
+# (a risk names its assets), managers read, administrators do everything.
+REGISTER_READERS = frozenset({Role.ASSET_MANAGER, Role.RISK_MANAGER, Role.MANAGER, Role.ADMIN})
+ASSET_WRITERS = frozenset({Role.ASSET_MANAGER, Role.ADMIN})
+RISK_WRITERS = frozenset({Role.RISK_MANAGER, Role.ADMIN})
 
 # endpoint -> audience: PUBLIC, SIGNED_IN, STAFF, or a set of roles.
 POLICY = {
@@ -141,6 +146,40 @@ POLICY = {
     "survey_report.export_xlsx": SURVEY_READERS,
     "survey_report.export_csv": SURVEY_READERS,
     "survey_public.results": PUBLIC,
+    "assets.index": REGISTER_READERS,
+    "assets.detail": REGISTER_READERS,
+    "assets.alert_page": REGISTER_READERS,
+    "assets.stocktakes_due": REGISTER_READERS,
+    "assets.export_csv": REGISTER_READERS,
+    "assets.export_xlsx": REGISTER_READERS,
+    "assets.create": ASSET_WRITERS,
+    "assets.edit": ASSET_WRITERS,
+    "assets.classify": ASSET_WRITERS,
+    "assets.assign": ASSET_WRITERS,
+    "assets.give_back": ASSET_WRITERS,
+    "assets.stocktake": ASSET_WRITERS,
+    "assets.settings_page": ASSET_WRITERS,
+    "asset_import.index": ASSET_WRITERS,
+    "asset_import.status": ASSET_WRITERS,  # the view: the creator, asset managers, admins
+    "asset_import.template_csv": ASSET_WRITERS,
+    "asset_import.template_xlsx": ASSET_WRITERS,
+    "risks.index": REGISTER_READERS,
+    "risks.detail": REGISTER_READERS,
+    "risks.export": REGISTER_READERS,
+    "risks.print_register": REGISTER_READERS,
+    "risks.new": RISK_WRITERS,
+    "risks.edit": RISK_WRITERS,
+    "risks.treat": RISK_WRITERS,
+    "risks.review": RISK_WRITERS,
+    "risks.asset_picker": RISK_WRITERS,
+    "risks.add_action": RISK_WRITERS,
+    "risks.complete_action": RISK_WRITERS,
+    "risk_methodology.index": REGISTER_READERS,
+    "risk_methodology.show": REGISTER_READERS,
+    "risk_methodology.edit": RISK_WRITERS,
+    "risk_methodology.rescore_risks": RISK_WRITERS,
+    "risk_heatmap.index": REGISTER_READERS,
+    "risk_heatmap.cell": REGISTER_READERS,
 }
 
 # Views that the guard lets a wider audience reach but that find their object only for
@@ -179,7 +218,9 @@ SENDS_TO_LOGIN = {
     "auth.enrol_two_factor": EVERYONE,
     "auth.logout": EVERYONE,  # 303 to the login page once signed out
 }
-PERMITTED_STATUSES = {200, 302, 303, 422}
+# 409: let through, but the object is not in a state for it (the sample asset is held by
+# nobody, so taking it back is refused as a conflict, not as a permission).
+PERMITTED_STATUSES = {200, 302, 303, 409, 422}
 
 
 def as_policy(audience) -> frozenset:

@@ -2,6 +2,7 @@
 and accepts the token in the X-CSRFToken header (htmx's hx-headers) or in the
 csrf_token form field (plain forms)."""
 
+import io
 import time
 from datetime import date, timedelta
 
@@ -123,6 +124,60 @@ def valid_forms(sample, admin) -> dict[str, dict]:
         "/survei/kelola/kuesioner/<int:number>/kembalikan": {},
         "/survei/kelola/pengaturan": {"link_valid_days": "14"},
         "/survei/saran/<suggestion_id>": {"status": "in_progress", "reply": ""},
+        **register_forms(sample),
+    }
+
+
+def register_forms(sample) -> dict[str, dict]:
+    """The registers' forms. The sample asset is handed out and taken back (post_rules
+    orders them); the methodology gets a version 2 (5 × 5 still, so the sample risk fits)
+    before the rescore moves the risk to it."""
+    today = date.today()
+    asset = {"tag": "LPSE-HW-9002", "name": "Switch Contoh", "asset_class": "hardware", "category": "",
+             "owner_id": "", "location": "Ruang server", "status": "in_use", "serial": "", "supplier": "",
+             "purchased_on": "", "purchase_cost": "", "warranty_ends": "", "end_of_life": "",
+             "licence_seats": "", "licence_expires": "", "next_audit_on": "", "notes": ""}
+    risk = {"code": "R-902", "title": "Switch contoh rusak", "description": "", "category": "operational",
+            "threat": "", "vulnerability": "", "owner": "", "existing_controls": "",
+            "inherent_likelihood": "3", "inherent_impact": "3", "simpan": "1"}
+    levels = [("Rendah", 1, "green", 300), ("Sedang", 5, "yellow", 150), ("Tinggi", 10, "orange", 60),
+              ("Sangat Tinggi", 17, "red", 20)]
+    methodology = {"base_version": "1", "appetite": "8", "note": "Interval tinjauan dipersingkat"}
+    for i in range(7):
+        methodology[f"likelihood-{i}"] = ["Hampir tidak terjadi", "Jarang", "Kadang", "Sering",
+                                          "Hampir pasti"][i] if i < 5 else ""
+        methodology[f"impact-{i}"] = ["Tidak signifikan", "Kecil", "Sedang", "Besar",
+                                      "Sangat besar"][i] if i < 5 else ""
+    for i in range(6):
+        name, low, colour, days = levels[i] if i < len(levels) else ("", "", "", "")
+        methodology.update({f"band_name-{i}": name, f"band_min-{i}": str(low), f"band_colour-{i}": colour,
+                            f"band_days-{i}": str(days)})
+    return {
+        "/aset/baru": asset,
+        "/aset/<int:asset_id>/ubah": {**asset, "tag": "LPSE-HW-9001", "name": "Server Contoh Baru"},
+        "/aset/<int:asset_id>/klasifikasi": {"confidentiality": "3", "integrity": "2", "availability": "3",
+                                             "label": "", "agreed_on": today.isoformat()},
+        "/aset/<int:asset_id>/serahkan": {"user_id": str(sample.user_id), "note": "BA-01"},
+        "/aset/<int:asset_id>/kembalikan": {"note": "Kondisi baik"},
+        "/aset/<int:asset_id>/stock-opname": {"seen_on": today.isoformat(), "location": "Ruang server",
+                                              "condition": "good", "note": "", "next_audit_on": ""},
+        "/aset/pengaturan": {"alert_window_days": "45", "audit_interval_days": "180"},
+        "/aset/impor": {"file": (io.BytesIO(b"Nomor aset;Nama;Kelas\nLPSE-SW-9003;Antivirus;software\n"
+), "aset.csv")},
+        "/risiko/baru": risk,
+        "/risiko/<int:risk_id>/ubah": {**risk, "code": "R-901", "title": "Server contoh padam"},
+        "/risiko/<int:risk_id>/penanganan": {"treatment": "mitigate", "treatment_plan": "UPS kedua",
+                                             "residual_likelihood": "2", "residual_impact": "3",
+                                             "status": "in_treatment"},
+        "/risiko/<int:risk_id>/tinjau": {"note": "Ditinjau bersama", "residual_likelihood": "2",
+                                         "residual_impact": "2", "inherent_likelihood": "4",
+                                         "inherent_impact": "5", "treatment": "mitigate",
+                                         "status": "in_treatment", "simpan": "1"},
+        "/risiko/<int:risk_id>/tindakan": {"title": "Uji genset", "owner": "",
+                                           "due_on": (today + timedelta(days=20)).isoformat(), "note": ""},
+        "/risiko/tindakan/<int:action_id>/selesai": {"selesai": "1"},
+        "/risiko/metodologi/ubah": methodology,
+        "/risiko/metodologi/nilai-ulang": {"versi": "2"},
     }
 
 
@@ -186,7 +241,9 @@ def post_rules(app):
             "/survei/kelola/periode/<int:period_id>/buka": 0.4,
             "/survei/kelola/kuesioner/<int:number>/kembalikan": 0.5,  # after the rewording
             "/survei/kiosk/mulai": 0.6,  # signs the verifikator out into kiosk mode
-            "/survei/kiosk/keluar": 0.7}  # after the kiosk's answer
+            "/survei/kiosk/keluar": 0.7,  # after the kiosk's answer
+            "/aset/<int:asset_id>/kembalikan": 0.1,  # after it was handed out
+            "/risiko/metodologi/nilai-ulang": 0.2}  # after version 2 was saved
     return sorted(routes(app, "POST"), key=lambda rule: last.get(rule.rule, 0))
 
 
