@@ -5,6 +5,8 @@ write transactions that take the write lock at BEGIN (BEGIN IMMEDIATE) so that a
 read-then-write never fails with "database is locked" halfway through.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from flask import has_request_context, request
@@ -23,8 +25,25 @@ SQLITE_BUSY_TIMEOUT_MS = 15000
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+# A moment `utcnow` answers instead of the real time, while seeding history (`replaying`).
+_replayed_moment: ContextVar[datetime | None] = ContextVar("replayed_moment", default=None)
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    moment = _replayed_moment.get()
+    return moment if moment is not None else datetime.now(UTC)
+
+
+@contextmanager
+def replaying(moment: datetime):
+    """While inside, `utcnow` (column defaults, the services' own timestamps, the audit
+    log's `at`) answers `moment`: history written now reads as written then. For
+    seeding demo and scale data only."""
+    token = _replayed_moment.set(moment.astimezone(UTC))
+    try:
+        yield
+    finally:
+        _replayed_moment.reset(token)
 
 
 def reads_only_from_here(session) -> None:

@@ -44,6 +44,7 @@ def _demo_emails():
 def seed_demo(reset: bool = False, vendors: int = 30, seed: int = 2026) -> list[tuple[str, str]]:
     rng = random.Random(seed)
     if reset:
+        _remove_registers()  # their owners and custodians are demo accounts
         for user in db.session.scalars(_demo_emails()):
             db.session.delete(user)
         db.session.execute(delete(Announcement))
@@ -86,6 +87,7 @@ def seed_demo(reset: bool = False, vendors: int = 30, seed: int = 2026) -> list[
     _seed_counter_history(now)
     _seed_room_history(now)
     _seed_survey_history(now)
+    _seed_registers(now)
     db.session.commit()
     return logins
 
@@ -182,6 +184,26 @@ def _seed_survey_history(now):
     db.session.flush()
     history.generate(calendar, first=calendar.local_day(now) - timedelta(days=30), now=now, share=0.5)
     history.earlier_quarters(calendar, quarters=3, now=now)
+
+
+def _seed_registers(now):
+    """The asset register and the risk register of a small office, as its asset and
+    risk managers kept them over the past year (through the services: audited). Once."""
+    from lpse_web.assets.sample_data import demo_assets
+    from lpse_web.risks.sample_data import demo_risks
+
+    staff = {user.email.split("@")[0]: user for user in db.session.scalars(select(User).where(
+        User.email.in_([f"{key}@{DEMO_DOMAIN}" for key, _name, _roles in STAFF])))}
+    assets = demo_assets(now, staff)
+    demo_risks(now, staff, assets)
+
+
+def _remove_registers():
+    from lpse_web.assets.sample_data import remove_demo_assets
+    from lpse_web.risks.sample_data import remove_demo_risks
+
+    remove_demo_risks()
+    remove_demo_assets()
 
 
 __all__ = ["DEMO_PASSWORD", "seed_demo"]

@@ -5,7 +5,7 @@ query-count checks (bench/README.md). Not for a real office: its accounts are in
 Rows are written in bulk (multi-row INSERTs, not the ORM) and idempotently: a second
 run adds only what is missing. One function per module, each returning what it wrote;
 `seed_scale` runs them in order and commits after each: the accounts, the counter, the
-rooms. Issue 8 adds surveys, assets and risks next to them.
+rooms, the survey, the asset register and the risk register.
 
 Bulk-loaded rows are not in the audit log (like an import); the few rows made through
 the ORM (staff, counters, rooms, the room officials) are, as the work of "seed-scale"."""
@@ -38,6 +38,15 @@ FILL = 0.8  # share of the places taken in slots before now
 FUTURE_FILL = 0.1  # ... and in slots still to come
 WALK_INS_PER_DAY = 4  # per service, on average
 DAYS_AHEAD = 14
+
+# The registers: an office network's worth of assets (lpse_web/assets/sample_data.py)
+# and risks linked to them (lpse_web/risks/sample_data.py), kept by an asset manager and
+# a risk manager of their own.
+ASSETS = 20_000
+RISKS = 2_000
+REGISTER_STAFF = (("aset", "Pengelola Aset Skala", (Role.ASSET_MANAGER,)),
+                  ("risiko", "Pengelola Risiko Skala", (Role.RISK_MANAGER,)),
+                  ("kepala", "Kepala LPSE Skala", (Role.MANAGER,)))
 
 # The rooms: the demo office's five (lpse_web/demo.py), by the same names, so that
 # seed-demo after seed-scale adds no rooms of its own (the day view keeps five columns)
@@ -101,10 +110,13 @@ def official_email(number: int) -> str:
 
 
 def seed_scale(*, years: float = 1, seed: int = 2026, vendors: int = 3000,
-               now: datetime | None = None, counters: int = COUNTERS) -> list[Step]:
+               now: datetime | None = None, counters: int = COUNTERS, assets: int | None = None,
+               risks: int | None = None) -> list[Step]:
     """Everything, module by module; commits after each. `now` defaults to the app's
-    clock (LPSE_NOW pins it)."""
+    clock (LPSE_NOW pins it); `assets` and `risks` to ASSETS and RISKS."""
     now = now or clock.now()
+    assets = ASSETS if assets is None else assets
+    risks = RISKS if risks is None else risks
     install_defaults()
     steps = []
     modules = (  # accounts first: every module after it uses them (issue 8 adds its own here)
@@ -112,6 +124,8 @@ def seed_scale(*, years: float = 1, seed: int = 2026, vendors: int = 3000,
         lambda: seed_counter(years=years, seed=seed, now=now, counters=counters),
         lambda: seed_rooms(years=years, seed=seed, now=now),
         lambda: seed_survey(seed=seed, now=now),
+        lambda: seed_assets(count=assets, seed=seed, now=now),
+        lambda: seed_risks(count=risks, seed=seed, now=now),
     )
     for run in modules:
         started = time.perf_counter()
@@ -305,3 +319,62 @@ def seed_survey(*, seed: int, now: datetime, share: float = SURVEY_SHARE) -> Ste
         return step
     step.rows = history.generate(load_calendar(), first=earliest, now=now, share=share, seed=seed)
     return step
+
+
+# --- the asset and risk registers --------------------------------------------------------
+
+def seed_assets(*, count: int, seed: int, now: datetime) -> Step:
+    """`count` assets of every class (SKL-HW-00001 ...), with their assignments and stock
+    opnames, owned by the register staff and held by the scale staff and officials
+    (lpse_web.assets.sample_data.scale_assets). Only missing tags are added."""
+    from lpse_web.assets.sample_data import scale_assets
+
+    step = Step("assets")
+    people = _register_people(now)
+    db.session.flush()
+    owners = _ids_of(["aset", "kepala", "verifikator", "helpdesk"])
+    holders = owners + list(db.session.scalars(select(User.id).where(
+        User.email.like(f"pokja%@{SCALE_DOMAIN}")).order_by(User.email)))
+    rows = scale_assets(count=count, seed=seed, now=now, owner_ids=owners, custodian_ids=holders,
+                        by_id=_ids_of(["aset"])[0])
+    step.rows = {"staff": people, **rows}
+    step.notes.append(f"asset manager {staff_email('aset')}, risk manager {staff_email('risiko')}, "
+                      f"manager {staff_email('kepala')}")
+    return step
+
+
+def seed_risks(*, count: int, seed: int, now: datetime) -> Step:
+    """`count` risks (RS-0001 ...) linked to the scale assets, with their actions, reviews
+    and score history (lpse_web.risks.sample_data.scale_risks). Only missing codes are
+    added."""
+    from lpse_web.risks.sample_data import scale_risks
+
+    step = Step("risks")
+    people = _register_people(now)
+    db.session.flush()
+    step.rows = {"staff": people, **scale_risks(
+        count=count, seed=seed, now=now, owner_ids=_ids_of(["risiko", "aset", "kepala", "verifikator"]),
+        reviewer_id=_ids_of(["risiko"])[0])}
+    return step
+
+
+def _ids_of(keys: list[str]) -> list[int]:
+    """The ids of these scale staff accounts, in the order given (those that exist)."""
+    found = dict(db.session.execute(select(User.email, User.id).where(
+        User.email.in_([staff_email(k) for k in keys]))).all())
+    return [found[staff_email(k)] for k in keys if staff_email(k) in found]
+
+
+def _register_people(now: datetime) -> int:
+    """The asset manager, the risk manager and the Kepala, through the ORM (few, and
+    staff: the audit log has them)."""
+    existing = set(db.session.scalars(select(User.email).where(
+        User.email.in_([staff_email(k) for k, _n, _r in REGISTER_STAFF]))))
+    missing = [s for s in REGISTER_STAFF if staff_email(s[0]) not in existing]
+    password_hash = hash_password(SCALE_PASSWORD) if missing else ""
+    for key, name, roles in missing:
+        user = User(email=staff_email(key), name=name, password_hash=password_hash,
+                    created_at=now - timedelta(days=400))
+        user.set_roles(roles)
+        db.session.add(user)
+    return len(missing)

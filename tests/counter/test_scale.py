@@ -14,7 +14,7 @@ from lpse_web.scale import SCALE_DOMAIN, seed_scale
 from tests.conftest import _empty_all_tables
 from tests.counter.conftest import at
 
-SMALL = {"years": 3 / 52, "vendors": 12, "counters": 2}
+SMALL = {"years": 3 / 52, "vendors": 12, "counters": 2, "assets": 300, "risks": 40}
 NOW = at("10.00")  # Monday 30 November 2026, mid-morning: the day's queue half-way
 
 
@@ -90,7 +90,9 @@ def test_seed_scale_is_idempotent(ctx):
     assert again == {"accounts": {"vendors": 0, "staff": 0},
                      "counter": {"counters": 0, "slots": 0, "bookings": 0},
                      "rooms": {"rooms": 0, "officials": 0, "reservations": 0},
-                     "survey": {"periods": 0, "responses": 0, "suggestions": 0}}
+                     "survey": {"periods": 0, "responses": 0, "suggestions": 0},
+                     "assets": {"staff": 0, "assets": 0, "assignments": 0, "stocktakes": 0},
+                     "risks": {"staff": 0, "risks": 0, "links": 0, "actions": 0, "reviews": 0, "scores": 0}}
     assert _fingerprint() == before
 
 
@@ -139,11 +141,14 @@ def test_seed_scale_rooms(ctx):
     assert _room_fingerprint() == rows
 
 
-def test_seed_scale_command(runner):
+def test_seed_scale_command(runner, monkeypatch):
+    monkeypatch.setattr("lpse_web.scale.ASSETS", 50)  # the registers' full size takes seconds
+    monkeypatch.setattr("lpse_web.scale.RISKS", 10)
     result = runner.invoke(args=["seed-scale", "--years", "0.02", "--vendors", "5"])
     assert result.exit_code == 0, result.output
     assert "wrote 5 vendors, 1 staff" in result.output
     assert "seed-scale done in" in result.output and "vendor0005@scale.test" in result.output
+    assert "wrote 3 staff, 50 assets" in result.output and "10 risks" in result.output
 
 
 def test_seed_scale_survey(ctx):
