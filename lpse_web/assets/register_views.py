@@ -4,14 +4,11 @@ the URL), its export, the alerts, the stocktakes due, and the register's setting
 One asset's pages (detail, form, classification, assignment, stocktake) are in
 detail_views.py, on this same blueprint."""
 
-import io
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from sqlalchemy.exc import IntegrityError
 
 from lpse_web.assets import alerts
@@ -43,7 +40,7 @@ from lpse_web.assets.queries import (
 from lpse_web.assets.roles import READERS, WRITERS
 from lpse_web.extensions import db
 from lpse_web.web.access import allow
-from lpse_web.web.exports import XLSX, csv_download, download
+from lpse_web.web.exports import csv_download, xlsx_stream_download
 from lpse_web.web.forms import prefill
 from lpse_web.web.pagination import paginate
 from lpse_web.web.render import render, wants_fragment
@@ -174,26 +171,9 @@ def export_csv():
 @bp.route("/ekspor.xlsx")
 @allow(*READERS)
 def export_xlsx():
-    """One sheet, the header in row 1 as the import reads it (web/exports.py's sheets
-    start with a title row, which the import would take for the header), written row by
-    row in openpyxl's write-only mode."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Aset"))
-    sheet.append([c.header for c in COLUMNS])
-    for row in _export_rows(Filters.from_args(request.args)):
-        sheet.append([_inert(sheet, value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return download(buffer.getvalue(), XLSX, _filename("xlsx"))
-
-
-def _inert(sheet, value):
-    """Text starting with "=" stays text (openpyxl would write it as a formula)."""
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
+    """One sheet, the header in row 1 as the import reads it (no title row)."""
+    rows = _export_rows(Filters.from_args(request.args))
+    return xlsx_stream_download([(_("Aset"), [c.header for c in COLUMNS], rows)], None, _filename("xlsx"))
 
 
 from lpse_web.assets import detail_views  # noqa: E402, F401 - its routes are on bp

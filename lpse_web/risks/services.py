@@ -10,8 +10,10 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defaultload, lazyload
 
 from lpse_web.assets.models import Asset
+from lpse_web.auth.models import User
 from lpse_web.database import utcnow
 from lpse_web.extensions import db
 from lpse_web.office.services import load_calendar
@@ -336,7 +338,9 @@ def cell_query(which: str, likelihood: int, impact: int, include_closed: bool = 
         query = query.where(Risk.status != CLOSED)
     if category:
         query = query.where(Risk.category == category)
-    return query
+    # A cell lists its risks, not their assets: loading those would load their owners
+    # and the owners' roles, a number of queries that depends on the data.
+    return query.options(lazyload(Risk.assets), defaultload(Risk.owner).lazyload(User.role_rows))
 
 
 def scheme_in_force() -> Scheme:

@@ -57,14 +57,16 @@ def xlsx_download(tables, period: str, filename: str):
     return download(buffer.getvalue(), XLSX, filename)
 
 
-def xlsx_stream_download(tables, period: str, filename: str):
+def xlsx_stream_download(tables, period: str | None, filename: str):
     """Like `xlsx_download`, for tables too big to hold as cells: openpyxl's write-only
     mode writes each row as it comes (`rows` may be a generator streaming a query).
-    Numbers stay numbers; text that looks like a formula is stored as plain text."""
+    Numbers stay numbers; text that looks like a formula is stored as plain text.
+    With no `period` there is no title row: the header is row 1, as an import reads it."""
     workbook = Workbook(write_only=True)
     for title, columns, rows in tables:
         sheet = workbook.create_sheet(title[:31])
-        sheet.append([_inert_cell(sheet, f"{title}: {period}")])
+        if period is not None:
+            sheet.append([_inert_cell(sheet, f"{title}: {period}")])
         sheet.append([_inert_cell(sheet, c) for c in columns])
         for row in rows:
             sheet.append([_inert_cell(sheet, v) for v in row])
