@@ -77,8 +77,8 @@ def score_chart(rows, appetite: int, max_score: int, now: datetime) -> ScoreChar
         return None
     start = rows[0].at
     end = max(now, rows[-1].at)
-    if end - start < timedelta(hours=1):  # a risk recorded just now: a flat line across
-        end = start + timedelta(days=1)
+    if end - start < timedelta(days=4):  # a short history: at least a day per axis tick,
+        end = start + timedelta(days=4)  # so no date is printed twice
     span = (end - start).total_seconds()
     top = max(max_score, appetite, *(r.inherent_score for r in rows), *(r.residual_score for r in rows))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM

@@ -166,11 +166,13 @@ def create_risk(today: date, *, code: str, title: str, category: str, inherent_l
 def update_risk(risk: Risk, today: date, asset_ids=None, status: str | None = None, code: str | None = None,
                 **fields) -> Risk:
     """Change a risk's description, treatment or assessment. A changed assessment is
-    scored under the methodology in force (and moves the risk to it)."""
+    scored under the methodology in force (and moves the risk to it), and its next review
+    follows the new residual level's interval."""
     unknown = set(fields) - set(DESCRIPTIVE) - set(ASSESSMENT)
     if unknown:
         raise TypeError(f"not settable: {sorted(unknown)}")
     scheme = stored_current()  # before any change: its query would autoflush a half-scored risk
+    calendar = load_calendar()
     assets = _assets(asset_ids) if asset_ids is not None else None
     before = tuple(getattr(risk, k) for k in ASSESSMENT)
     for key, value in fields.items():
@@ -180,6 +182,10 @@ def update_risk(risk: Risk, today: date, asset_ids=None, status: str | None = No
     _check_status(risk.status, risk.treatment)
     if tuple(getattr(risk, k) for k in ASSESSMENT) != before:
         _assess(risk, scheme)
+        # The review interval is the new level's, counted from the last review (or the
+        # recording): treated down to Rendah, it is looked at again in 360 days, not 30.
+        since = risk.last_reviewed_on or calendar.local_day(risk.created_at)
+        risk.next_review_on = scheme.next_review(since, risk.residual_level)
         _snapshot(risk, EDITED)
     if assets is not None:
         risk.assets = assets

@@ -9,8 +9,10 @@ import csv
 import io
 import re
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import format_date as babel_format_date
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
@@ -147,9 +149,13 @@ def test_a_row_shows_the_scores_levels_treatment_status_and_next_review(client, 
                                                                        make_risk, app):
     risk_id = make_risk("R-007", 4, 5, title="Kebocoran data penyedia", owner_id=risk_manager.id)
     with app.app_context():
-        services.update_risk(db.session.get(services.Risk, risk_id), TODAY, treatment="mitigate",
+        risk = db.session.get(services.Risk, risk_id)
+        services.update_risk(risk, TODAY, treatment="mitigate",
                              residual_likelihood=2, residual_impact=3, status="in_treatment")
         db.session.commit()
+        # Treated down to Sedang: reviewed 180 days after it was recorded (office day).
+        recorded = risk.created_at.astimezone(ZoneInfo("Asia/Makassar")).date()
+        next_review = babel_format_date(recorded + timedelta(days=180), "d MMM y", locale="id")
     login(client, risk_manager)
     page = page_of(client.get("/risiko/"))
     row = page[page.index("R-007"):page.index("</tr>", page.index("R-007"))]
@@ -158,7 +164,7 @@ def test_a_row_shows_the_scores_levels_treatment_status_and_next_review(client, 
     assert ('<span class="risk-score">20</span> <span class="risk-level risk-level-red">Sangat Tinggi</span>'
             in row)
     assert '<span class="risk-score">6</span> <span class="risk-level risk-level-yellow">Sedang</span>' in row
-    assert "Mitigasi (kurangi)" in row and "Dalam penanganan" in row and "31 Des 2026" in row
+    assert "Mitigasi (kurangi)" in row and "Dalam penanganan" in row and next_review in row
     assert "terlambat" not in row
 
 
