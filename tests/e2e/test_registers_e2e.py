@@ -13,7 +13,6 @@ asset's page then lists the risk. Every page's console must stay clean (conftest
 Each person has a browser context of their own (cookies apart)."""
 
 import re
-import shutil
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -85,7 +84,7 @@ def screenshot(page: Page, name: str, readme_folder) -> None:
     path = FAILURE_SCREENSHOTS / name
     page.screenshot(path=path, full_page=True)
     if readme_folder is not None and readme_folder.resolve() != FAILURE_SCREENSHOTS.resolve():
-        shutil.copyfile(path, readme_folder / name)
+        page.screenshot(path=readme_folder / name)  # the README shows the first screenful
 
 
 def heat_cell(page: Page, which: str, likelihood: int, impact: int):
