@@ -7,6 +7,7 @@ A risk's impact suggestion starts from the highest value among the assets it aff
 mapped linearly onto the methodology's impact scale (`suggested_impact`)."""
 
 import re
+import unicodedata
 
 from lpse_web.assets.models import CIA_MAX, CIA_MIN
 
@@ -17,10 +18,13 @@ _SPACES = re.compile(r"\s+")
 
 
 def normal_code(value: str | None) -> str | None:
-    """A tag or serial as stored and compared: trimmed, inner spaces dropped, upper case;
-    None when empty (so an asset without a serial never clashes with another)."""
+    """A tag or serial as stored and compared: NFKC (a full-width Ｘ１ is X1), invisible
+    format characters (zero-width spaces) and spaces dropped, upper case; None when empty
+    (so an asset without a serial never clashes with another)."""
     if value is None:
         return None
+    value = unicodedata.normalize("NFKC", value)
+    value = "".join(ch for ch in value if unicodedata.category(ch) != "Cf")
     cleaned = _SPACES.sub("", value).upper()
     return cleaned or None
 

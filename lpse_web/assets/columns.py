@@ -130,9 +130,9 @@ def parse_date(value) -> date | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
-        return value.date()
+        return _plausible(value.date())
     if isinstance(value, date):
-        return value
+        return _plausible(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         raise CellError(_("Bukan tanggal: tulis sebagai TTTT-BB-HH atau HH/BB/TTTT."))
     text = text_of(value)
@@ -141,13 +141,21 @@ def parse_date(value) -> date | None:
     try:
         match = _ISO.match(text)
         if match:
-            return date(int(match[1]), int(match[2]), int(match[3]))
+            return _plausible(date(int(match[1]), int(match[2]), int(match[3])))
         match = _DMY.match(text)
         if match:
-            return date(int(match[4]), int(match[3]), int(match[1]))
+            return _plausible(date(int(match[4]), int(match[3]), int(match[1])))
     except ValueError:
         raise CellError(_("Tanggal tidak ada di kalender.")) from None
     raise CellError(_("Bukan tanggal: tulis sebagai TTTT-BB-HH atau HH/BB/TTTT."))
+
+
+def _plausible(day: date) -> date:
+    """The asset form's range (web/forms.year_in_range): an imported asset can then be
+    saved in its form unchanged."""
+    if not 2000 <= day.year <= 2100:
+        raise CellError(_("Tanggal di luar rentang yang wajar (tahun 2000-2100)."))
+    return day
 
 
 def _whole_number(value, maximum: int, message) -> int | None:

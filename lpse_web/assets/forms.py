@@ -122,6 +122,8 @@ class AssetForm(Form):
             "tag", "name", "asset_class", "category", "owner_id", "location", "status", "serial",
             "supplier", "purchased_on", "purchase_cost", "warranty_ends", "end_of_life",
             "licence_seats", "licence_expires", "notes")}
+        for name in ("category", "location", "supplier", "notes"):  # absent from the post: empty
+            data[name] = data[name] or ""
         data["serial"] = data["serial"] or None
         if self.next_audit_on.data:  # left empty: create proposes one, edit keeps it
             data["next_audit_on"] = self.next_audit_on.data

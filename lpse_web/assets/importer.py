@@ -30,7 +30,6 @@ import json
 import logging
 import threading
 import warnings
-import zipfile
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -138,7 +137,7 @@ def _xlsx_rows(content: bytes):
             # openpyxl warns about styles and extensions it ignores; they change no value.
             warnings.simplefilter("ignore")
             workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError) as error:
+    except Exception as error:  # openpyxl raises a dozen kinds (ParseError, KeyError...) for a bad file
         log.info("unreadable xlsx: %r", error)
         raise FileError(_("Berkas XLSX tidak dapat dibaca.")) from None
     try:
@@ -148,7 +147,7 @@ def _xlsx_rows(content: bytes):
         try:
             for number, cells in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
                 yield number, list(cells)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError) as error:
+        except Exception as error:  # as above: any failure to read is a bad file
             log.info("unreadable xlsx sheet: %r", error)
             raise FileError(_("Berkas XLSX tidak dapat dibaca.")) from None
     finally:
@@ -338,7 +337,8 @@ def check(job: AssetImport, sheet: Sheet) -> tuple[list[_Parsed], _Errors]:
 
 def _record(values: dict, today: date, interval_days: int, now) -> dict:
     """Every column of the new asset, as the insert writes it and the audit log shows it."""
-    classified = any(values.get(key) is not None for key in (*cols.CIA_KEYS, "label"))
+    # Classified means rated (C, I and A); a label alone gives no value.
+    classified = all(values.get(key) is not None for key in cols.CIA_KEYS)
     record = {key: None for key in _ASSET_COLUMNS if key != "id"}
     record.update(
         tag=values["tag"], name=values["name"], asset_class=values["asset_class"],

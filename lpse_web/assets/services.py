@@ -58,6 +58,8 @@ def _apply(asset: Asset, fields: dict) -> None:
     for key, value in fields.items():
         if key in ("tag", "serial"):
             value = normal_code(value)
+        elif key in ("category", "location", "supplier", "notes"):  # NOT NULL text: absent is empty
+            value = (value or "").strip()
         elif isinstance(value, str):
             value = value.strip()
         setattr(asset, key, value)

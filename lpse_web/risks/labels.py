@@ -30,6 +30,8 @@ SCORE_REASON_LABELS = {
 }
 RULE_MESSAGES = {
     "accepted_needs_accept": _l("Status “Diterima” hanya untuk risiko dengan penanganan “Terima”."),
+    "residual_above_inherent": _l("Skor residual tidak boleh lebih tinggi dari skor inheren: pengendalian "
+                                  "dan penanganan hanya menurunkan risiko."),
     "outside_scale": _l("Kemungkinan atau dampak di luar skala metodologi yang berlaku."),
     "concurrent_version": _l("Metodologi baru saja diubah orang lain; muat ulang halaman dan coba lagi."),
 }

@@ -142,6 +142,9 @@ def problems(likelihood_labels, impact_labels, levels, appetite) -> list[str]:
     if int(levels[-1]["min_score"]) > top:
         found.append(_("Skor awal tingkat “%(name)s” melebihi skor tertinggi (%(top)d).",
                        name=levels[-1]["name"], top=top))
+    names = [str(band["name"]).strip().casefold() for band in levels]
+    if len(set(names)) < len(names):
+        found.append(_("Setiap tingkat risiko perlu nama yang berbeda."))
     for band in levels:
         if not str(band["name"]).strip():
             found.append(_("Setiap tingkat risiko perlu nama."))

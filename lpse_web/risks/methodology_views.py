@@ -136,6 +136,7 @@ def _plan(scheme: Scheme, all_schemes: dict[int, Scheme]) -> tuple[list[Move], l
     """(will move, cannot move): the risks not closed scored under an older version, as
     services.rescore will treat them (one query)."""
     movable, unfit = [], []
+    calendar = load_calendar()
     for risk in db.session.scalars(select(Risk).where(Risk.status != CLOSED,
                                                       Risk.methodology_version != scheme.version)
                                    .order_by(Risk.code)):
@@ -148,7 +149,8 @@ def _plan(scheme: Scheme, all_schemes: dict[int, Scheme]) -> tuple[list[Move], l
             continue
         inherent, inherent_rank = scheme.assess(risk.inherent_likelihood, risk.inherent_impact)
         residual, residual_rank = scheme.assess(risk.residual_likelihood, risk.residual_impact)
-        since = risk.last_reviewed_on or risk.created_at.date()  # as services.rescore counts it
+        # Counted as services.rescore counts it: from the office's day of the recording.
+        since = risk.last_reviewed_on or calendar.local_day(risk.created_at)
         movable.append(Move(**before, inherent_score=inherent, inherent=scheme.level(inherent_rank),
                             residual_score=residual, residual=scheme.level(residual_rank),
                             next_review_on=scheme.next_review(since, residual_rank)))

@@ -39,6 +39,14 @@ from lpse_web.risks.models import (
 DESCRIPTIVE = ("title", "description", "category", "threat", "vulnerability", "owner_id",
                "existing_controls", "treatment", "treatment_plan")
 ASSESSMENT = ("inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact")
+# Text columns (NOT NULL): a value left out of a form is empty text.
+TEXT = ("title", "description", "threat", "vulnerability", "existing_controls", "treatment_plan")
+
+
+def _text(key: str, value):
+    if key in TEXT:
+        return (value or "").strip()
+    return value.strip() if isinstance(value, str) else value
 # What a review records as changed.
 REVIEWED_FIELDS = (*ASSESSMENT, "inherent_score", "residual_score", "status", "treatment", "next_review_on")
 
@@ -85,6 +93,8 @@ def _check_status(status: str, treatment: str | None) -> None:
 
 
 def _assess(risk: Risk, scheme: Scheme) -> None:
+    """Score and level both assessments; controls and treatment only lower a risk, so the
+    residual score never exceeds the inherent one."""
     for prefix in ("inherent", "residual"):
         likelihood, impact = getattr(risk, f"{prefix}_likelihood"), getattr(risk, f"{prefix}_impact")
         if not scheme.fits(likelihood, impact):
@@ -92,6 +102,8 @@ def _assess(risk: Risk, scheme: Scheme) -> None:
         score, rank = scheme.assess(likelihood, impact)
         setattr(risk, f"{prefix}_score", score)
         setattr(risk, f"{prefix}_level", rank)
+    if risk.residual_score > risk.inherent_score:
+        raise RiskRuleError("residual_above_inherent")
     risk.methodology_version = scheme.version
 
 
@@ -145,7 +157,7 @@ def create_risk(today: date, *, code: str, title: str, category: str, inherent_l
                 residual_impact=residual_impact or inherent_impact, status=status,
                 description="", threat="", vulnerability="", existing_controls="", treatment_plan="")
     for key, value in fields.items():
-        setattr(risk, key, value.strip() if isinstance(value, str) else value)
+        setattr(risk, key, _text(key, value))
     _check_status(status, risk.treatment)
     _assess(risk, scheme)
     risk.next_review_on = scheme.next_review(today, risk.residual_level)
@@ -176,7 +188,10 @@ def update_risk(risk: Risk, today: date, asset_ids=None, status: str | None = No
     assets = _assets(asset_ids) if asset_ids is not None else None
     before = tuple(getattr(risk, k) for k in ASSESSMENT)
     for key, value in fields.items():
-        setattr(risk, key, value.strip() if isinstance(value, str) else value)
+        setattr(risk, key, _text(key, value))
+    if risk.treatment is None and not {"residual_likelihood", "residual_impact"} & fields.keys():
+        # Untreated, the residual assessment is the inherent one: it follows an edit.
+        risk.residual_likelihood, risk.residual_impact = risk.inherent_likelihood, risk.inherent_impact
     if status is not None:
         _set_status(risk, status, today)
     _check_status(risk.status, risk.treatment)

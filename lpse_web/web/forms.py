@@ -63,9 +63,11 @@ class Form(FlaskForm):
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
         for field in self:
-            if isinstance(field.data, str) and CONTROL_CHARACTERS.search(field.data):
-                field.errors = [*field.errors, _l("Tidak boleh memuat karakter kontrol.")]
-                ok = False
+            # A FieldList's entries are fields of their own: each is checked, and told.
+            for target in getattr(field, "entries", None) or [field]:
+                if isinstance(target.data, str) and CONTROL_CHARACTERS.search(target.data):
+                    target.errors = [*target.errors, _l("Tidak boleh memuat karakter kontrol.")]
+                    ok = False
         return ok
 
 

@@ -179,7 +179,7 @@ def test_edit_changes_the_risk_its_assets_and_its_code(client, risk_manager, mak
         risk = db.session.get(Risk, risk_id)
         assert (risk.code, risk.inherent_score) == ("R-010", 20)
         assert [a.tag for a in risk.assets] == ["LPSE-NET-01"]
-        assert risk.residual_score == 4  # residual is changed by treatment, not by editing
+        assert risk.residual_score == 20  # untreated: the residual assessment follows the inherent one
 
 
 # --- treatment --------------------------------------------------------------------------------

@@ -218,10 +218,20 @@ def test_a_review_that_changes_nothing_but_the_date_records_only_that(ctx):
 
 def test_a_review_that_raises_the_residual_shortens_the_interval(ctx):
     risk = make(likelihood=1, impact=2)
-    services.review(risk, date(2027, 2, 1), None, residual_likelihood=5, residual_impact=4)
+    services.review(risk, date(2027, 2, 1), None, inherent_likelihood=5, inherent_impact=4,
+                    residual_likelihood=5, residual_impact=4)
     db.session.commit()
     assert fresh(risk).residual_level == 4
     assert fresh(risk).next_review_on == date(2027, 3, 3)  # 1 Feb + 30 days
+
+
+def test_a_residual_above_the_inherent_is_refused(ctx):
+    risk = make(likelihood=2, impact=2)  # 4
+    with pytest.raises(services.RiskRuleError) as refused:
+        services.review(risk, date(2027, 2, 1), None, residual_likelihood=3, residual_impact=2)  # 6
+    assert refused.value.reason == "residual_above_inherent"
+    db.session.rollback()
+    assert fresh(risk).residual_score == 4
 
 
 def test_a_review_closing_the_risk_sets_its_closing_day(ctx):
@@ -337,7 +347,7 @@ def test_an_edited_assessment_moves_the_risk_to_the_methodology_in_force(ctx):
     db.session.commit()
     row = fresh(risk)
     assert (row.methodology_version, row.inherent_score, row.inherent_level) == (2, 6, 2)  # Sedang 4-7
-    assert (row.residual_score, row.residual_level) == (9, 3)  # Tinggi 8-11
+    assert (row.residual_score, row.residual_level) == (6, 2)  # untreated: follows the inherent
 
 
 def test_closing_sets_the_day_and_reopening_clears_it(ctx):
