@@ -189,7 +189,7 @@ def _seed_survey_history(now):
 def _seed_registers(now):
     """The asset register and the risk register of a small office, as its asset and
     risk managers kept them over the past year (through the services: audited). Once."""
-    from lpse_web.assets.sample_data import demo_assets
+    from lpse_web.assets.demo_data import demo_assets
     from lpse_web.risks.sample_data import demo_risks
 
     staff = {user.email.split("@")[0]: user for user in db.session.scalars(select(User).where(
@@ -199,7 +199,7 @@ def _seed_registers(now):
 
 
 def _remove_registers():
-    from lpse_web.assets.sample_data import remove_demo_assets
+    from lpse_web.assets.demo_data import remove_demo_assets
     from lpse_web.risks.sample_data import remove_demo_risks
 
     remove_demo_risks()

@@ -39,7 +39,7 @@ FUTURE_FILL = 0.1  # ... and in slots still to come
 WALK_INS_PER_DAY = 4  # per service, on average
 DAYS_AHEAD = 14
 
-# The registers: an office network's worth of assets (lpse_web/assets/sample_data.py)
+# The registers: an office network's worth of assets (lpse_web/assets/scale_data.py)
 # and risks linked to them (lpse_web/risks/sample_data.py), kept by an asset manager and
 # a risk manager of their own.
 ASSETS = 20_000
@@ -326,8 +326,8 @@ def seed_survey(*, seed: int, now: datetime, share: float = SURVEY_SHARE) -> Ste
 def seed_assets(*, count: int, seed: int, now: datetime) -> Step:
     """`count` assets of every class (SKL-HW-00001 ...), with their assignments and stock
     opnames, owned by the register staff and held by the scale staff and officials
-    (lpse_web.assets.sample_data.scale_assets). Only missing tags are added."""
-    from lpse_web.assets.sample_data import scale_assets
+    (lpse_web.assets.scale_data.scale_assets). Only missing tags are added."""
+    from lpse_web.assets.scale_data import scale_assets
 
     step = Step("assets")
     people = _register_people(now)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import defer
 from werkzeug.routing import BuildError
 from wtforms.validators import ValidationError
 
-from lpse_web.assets import columns, importer
+from lpse_web.assets import columns, importer, spreadsheet
 from lpse_web.assets.models import AssetImport
 from lpse_web.assets.roles import WRITERS
 from lpse_web.auth.models import User
@@ -48,8 +48,8 @@ class UploadForm(Form):
             raise ValidationError(_l("Pilih berkas CSV atau XLSX."))
         self.content = upload.read()
         try:
-            importer.inspect_file(upload.filename, self.content)
-        except importer.FileError as refused:
+            spreadsheet.inspect_file(upload.filename, self.content)
+        except spreadsheet.FileError as refused:
             raise ValidationError(str(refused)) from None
 
 
@@ -87,7 +87,7 @@ def index():
     return render("assets/import.html", block="form" if submitted else None, status=422 if submitted else 200,
                   form=form, columns=columns.COLUMNS, help=columns.HELP, recent=_recent(),
                   shown_state=importer.shown_state, register_url=_register_url(),
-                  max_rows=format_decimal(importer.MAX_ROWS))
+                  max_rows=format_decimal(spreadsheet.MAX_ROWS))
 
 
 @bp.route("/<int:import_id>")

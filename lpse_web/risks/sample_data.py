@@ -3,7 +3,7 @@ scale data set's (`flask seed-scale`, step "risks"), both under the methodology 
 (the default 5 × 5 unless the office changed it).
 
 The demo register is twenty-five risks of a small LPSE office, linked to the demo assets
-(assets/sample_data.py), written through the services (risks/services.py) as the risk
+(assets/demo_data.py), written through the services (risks/services.py) as the risk
 manager would have over the past eleven months, each step at its own moment
 (`replaying`), so the audit log, the score history and the reviews read as real use.
 Written once: a second seed-demo finds the first code and leaves the register alone.

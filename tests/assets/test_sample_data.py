@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from lpse_web import clock
 from lpse_web.assets.alerts import alert_counts
+from lpse_web.assets.demo_data import DEMO_TAGS, remove_demo_assets
 from lpse_web.assets.models import CLASSES, Asset, AssetAssignment, Stocktake
-from lpse_web.assets.sample_data import DEMO_TAGS, remove_demo_assets
 from lpse_web.audit.models import AuditEntry
 from lpse_web.audit.recorder import acting_as
 from lpse_web.auth.models import User
