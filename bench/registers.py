@@ -20,36 +20,15 @@ did not answer 200 or its statement count differs between small and large."""
 
 import argparse
 import os
-import secrets
-import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-PG_ADMIN = os.environ.get("LPSE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+import inprocess  # bench/inprocess.py, next to this script
+
+EMAIL = "register@bench.test"
 PASSWORD = "Bench#Register2026!"
 SEARCH = "Lenovo"  # in the names of some PCs of every size of the data set
-
-
-def _database(postgres: bool, tmp: str) -> tuple[str, callable]:
-    if not postgres:
-        return f"sqlite:///{tmp}/registers-bench.db", lambda: None
-    import psycopg
-
-    name = f"lpse_registers_bench_{os.getpid()}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    base = PG_ADMIN.rsplit("/", 1)[0].split("://", 1)[1]
-    return f"postgresql+psycopg://{base}/{name}", drop
 
 
 def _grow(assets: int, risks: int, now) -> float:
@@ -69,19 +48,11 @@ def _grow(assets: int, risks: int, now) -> float:
 
 def _keeper() -> str:
     """A user keeping both registers, with TOTP; returns the secret."""
-    import pyotp
-
-    from lpse_web.auth.models import User
-    from lpse_web.auth.passwords import hash_password
     from lpse_web.auth.roles import Role
-    from lpse_web.database import utcnow
     from lpse_web.extensions import db
 
-    secret = pyotp.random_base32()
-    user = User(email="register@bench.test", name="Pengelola Register Bench",
-                password_hash=hash_password(PASSWORD), totp_secret=secret, totp_enabled_at=utcnow())
-    user.set_roles([Role.ASSET_MANAGER, Role.RISK_MANAGER])
-    db.session.add(user)
+    secret = inprocess.staff_user(EMAIL, "Pengelola Register Bench", PASSWORD,
+                                  [Role.ASSET_MANAGER, Role.RISK_MANAGER])
     db.session.commit()
     return secret
 
@@ -130,38 +101,9 @@ def _pages(subjects: dict) -> list[tuple[str, str, dict]]:
     ]
 
 
-def _measure(app, client, url: str, runs: int, headers=None) -> tuple[int, float, int]:
-    """(statements, median seconds, status) of GET url."""
-    from sqlalchemy import event
-
-    from lpse_web.extensions import db
-
-    with app.app_context():
-        engine = db.engine
-    counted = []
-
-    def count(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "SAVEPOINT", "RELEASE")):
-            counted.append(statement)
-
-    client.get(url, headers=headers)  # warm: templates compiled, caches filled
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        response = client.get(url, headers=headers)
-        response.get_data()  # a streamed body runs its queries while it is read
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        client.get(url, headers=headers).get_data()
-        times.append(time.perf_counter() - started)
-    return len(counted), statistics.median(times), response.status_code
-
-
 def _measure_all(app, client, pages, export_url, runs, export_runs) -> dict:
-    found = {name: _measure(app, client, url, runs, headers) for name, url, headers in pages}
-    found["export xlsx (every asset)"] = _measure(app, client, export_url, export_runs)
+    found = {name: inprocess.measure(app, client, url, runs, headers) for name, url, headers in pages}
+    found["export xlsx (every asset)"] = inprocess.measure(app, client, export_url, export_runs)
     return found
 
 
@@ -177,55 +119,37 @@ def main() -> int:
     args = parser.parse_args()
 
     load_before = os.getloadavg()
-    tmp = tempfile.mkdtemp(prefix="lpse-registers-bench.")
-    url, drop = _database(args.postgres, tmp)
-    os.environ.update(DATABASE_URL=url, SECRET_KEY=secrets.token_hex(32), LPSE_RATELIMIT="0", LPSE_HTTPS="0")
-    os.environ.pop("LPSE_NOW", None)
-    try:
-        import pyotp
+    with inprocess.migrated_app(args.postgres, "registers-bench") as app:
         from flask import url_for
-        from flask_migrate import upgrade
-        from sqlalchemy import func, select
 
-        from lpse_web import clock, create_app
-        from lpse_web.extensions import db
+        from lpse_web import clock
 
-        app = create_app()
-        app.config.update(WTF_CSRF_ENABLED=False)
         with app.app_context():
-            upgrade()
             now = clock.now()
             small_seconds = _grow(args.small_assets, args.small_risks, now)
             secret = _keeper()
             subjects = _subjects()
-            dialect = db.engine.dialect.name
-            version = db.session.scalar(select(func.sqlite_version())) if dialect == "sqlite" else \
-                db.session.execute(select(func.current_setting("server_version"))).scalar()
+            dialect, version = inprocess.server_version()
         client = app.test_client()
-        client.post("/masuk", data={"email": "register@bench.test", "password": PASSWORD})
-        signed = client.post("/masuk/kode", data={"code": pyotp.TOTP(secret).now()})
-        if signed.status_code not in (302, 303):
-            print(f"sign-in failed: {signed.status_code}", file=sys.stderr)
+        if not inprocess.sign_in(client, EMAIL, PASSWORD, secret):
             return 2
         with app.test_request_context():
             pages = _pages(subjects)
             export_url = url_for("assets.export_xlsx")
-        base_statements, base_time, _status = _measure(app, client, "/sehat", args.runs * 3)
+        base_statements, base_time, _status = inprocess.measure(app, client, "/sehat", args.runs * 3)
         small = _measure_all(app, client, pages, export_url, args.runs, 3)
         with app.app_context():
             large_seconds = _grow(args.assets, args.risks, now)
         large = _measure_all(app, client, pages, export_url, args.runs, 1)
 
-        lines = [f"| `/sehat` (baseline) | {base_statements} | {base_statements} | "
-                 f"{base_time * 1000:.2f} | {base_time * 1000:.2f} | 1.00 | 1.00 | — |"]
+        lines = [inprocess.baseline_row(base_statements, base_time)]
         failed = []
-        for name, (s_n, s_t, s_status) in small.items():
-            l_n, l_t, l_status = large[name]
+        for name in small:
+            (s_n, _, s_status), (l_n, _, l_status) = small[name], large[name]
             if s_status != 200 or l_status != 200 or s_n != l_n:
                 failed.append(f"{name}: {s_status}/{l_status}, {s_n}/{l_n} statements")
             digits = 0 if name.startswith("export") else 1
-            lines.append(f"| {name} | {s_n} | {l_n} | {s_t * 1000:.{digits}f} | {l_t * 1000:.{digits}f} | "
-                         f"{s_t / base_time:.0f} | {l_t / base_time:.0f} | {l_t / s_t:.2f} |")
+            lines.append(inprocess.row(name, small[name], large[name], base_time, digits))
         sizes = (f"{args.small_assets:,} assets / {args.small_risks:,} risks",
                  f"{args.assets:,} assets / {args.risks:,} risks")
         header = (f"## Registers, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {dialect} {version}\n\n"
@@ -236,19 +160,13 @@ def main() -> int:
                   f"1 large), in-process (Flask test client, signed-in asset and risk manager). "
                   f"Load average before the run {' '.join(f'{n:.2f}' for n in load_before)}, after "
                   f"{' '.join(f'{n:.2f}' for n in os.getloadavg())} ({os.cpu_count()} CPUs).\n\n"
-                  f"| page | SQL, small | SQL, large | ms, small | ms, large | × /sehat, small | "
-                  f"× /sehat, large | large ÷ small |\n|---|---|---|---|---|---|---|---|\n")
+                  + inprocess.table_head("small", "large"))
         table = header + "\n".join(lines) + "\n"
-        print(table)
+        inprocess.publish(table, record=not args.no_record)
         if failed:
             print("a page did not answer 200, or its statement count grew with the registers:\n  "
                   + "\n  ".join(failed), file=sys.stderr)
-        if not args.no_record:
-            with open(ROOT / "bench" / "RESULTS.md", "a", encoding="utf-8") as results:
-                results.write("\n" + table)
         return 1 if failed else 0
-    finally:
-        drop()
 
 
 if __name__ == "__main__":

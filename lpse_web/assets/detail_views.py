@@ -199,27 +199,36 @@ def _assignment_problem(error: services.AssignmentError, asset: Asset) -> tuple[
     return _("Aset ini tidak sedang diserahkan kepada siapa pun."), 409
 
 
+def _hand_over(asset, form, template: str, act, done):
+    """Hand out or take back: on a valid post `act()` (the service call) and commit, then
+    back to the asset (303) with `done()` flashed; a refusal of the service re-renders the
+    form with `_assignment_problem`'s message and status, a wrong form with 422."""
+    problem, code = None, 200
+    if form.validate_on_submit():
+        try:
+            act()
+        except services.AssignmentError as error:
+            db.session.rollback()
+            problem, code = _assignment_problem(error, asset)
+        else:
+            db.session.commit()
+            flash(done(), "success")
+            return redirect(url_for(".detail", asset_id=asset.id), 303)
+    elif form.is_submitted():
+        code = 422
+    return render(template, block="form", status=code, form=form, asset=asset, problem=problem)
+
+
 @bp.route("/<int:asset_id>/serahkan", methods=["GET", "POST"])
 @allow(*WRITERS)
 def assign(asset_id):
     asset = _asset(asset_id)
     form = AssignForm()
     form.user_id.choices = _people_choices(None, _("— pilih pegawai —"))
-    problem, code = None, 200
-    if form.validate_on_submit():
-        try:
-            services.assign(asset, form.user_id.data, current_user.id, form.note.data or "")
-        except services.AssignmentError as error:
-            db.session.rollback()
-            problem, code = _assignment_problem(error, asset)
-        else:
-            db.session.commit()
-            flash(_("%(tag)s diserahkan kepada %(name)s.", tag=asset.tag, name=asset.custodian.name),
-                  "success")
-            return redirect(url_for(".detail", asset_id=asset.id), 303)
-    elif form.is_submitted():
-        code = 422
-    return render("assets/assign.html", block="form", status=code, form=form, asset=asset, problem=problem)
+    return _hand_over(
+        asset, form, "assets/assign.html",
+        act=lambda: services.assign(asset, form.user_id.data, current_user.id, form.note.data or ""),
+        done=lambda: _("%(tag)s diserahkan kepada %(name)s.", tag=asset.tag, name=asset.custodian.name))
 
 
 @bp.route("/<int:asset_id>/kembalikan", methods=["GET", "POST"])
@@ -227,21 +236,11 @@ def assign(asset_id):
 def give_back(asset_id):
     asset = _asset(asset_id)
     form = ReturnForm()
-    problem, code = None, 200
-    if form.validate_on_submit():
-        holder = asset.custodian.name if asset.custodian else ""
-        try:
-            services.give_back(asset, current_user.id, form.note.data or "")
-        except services.AssignmentError as error:
-            db.session.rollback()
-            problem, code = _assignment_problem(error, asset)
-        else:
-            db.session.commit()
-            flash(_("%(tag)s dikembalikan oleh %(name)s.", tag=asset.tag, name=holder), "success")
-            return redirect(url_for(".detail", asset_id=asset.id), 303)
-    elif form.is_submitted():
-        code = 422
-    return render("assets/give_back.html", block="form", status=code, form=form, asset=asset, problem=problem)
+    holder = asset.custodian.name if asset.custodian else ""  # before the return clears it
+    return _hand_over(
+        asset, form, "assets/give_back.html",
+        act=lambda: services.give_back(asset, current_user.id, form.note.data or ""),
+        done=lambda: _("%(tag)s dikembalikan oleh %(name)s.", tag=asset.tag, name=holder))
 
 
 # --- stocktake -----------------------------------------------------------------------------

@@ -149,6 +149,15 @@ def edit(risk_id):
 
 # --- treatment ------------------------------------------------------------------------------
 
+def _refused(form, error: services.RiskRuleError) -> None:
+    """A treatment or review a rule refused: nothing kept, the message by the field it is
+    about (the status when "accepted" lacks the "accept" treatment, else the residual
+    assessment)."""
+    db.session.rollback()
+    field = form.status if error.reason == "accepted_needs_accept" else form.residual_likelihood
+    field.errors.append(rule_message(error))
+
+
 def _treatment_page(risk, form, status=200):
     return render("risks/treatment.html", block="form" if status != 200 else None, status=status,
                   risk=risk, form=form, scheme=methodology.current(), **labels_context())
@@ -169,9 +178,7 @@ def treat(risk_id):
                                  residual_impact=form.residual_impact.data)
             db.session.commit()
         except services.RiskRuleError as error:
-            db.session.rollback()
-            field = form.status if error.reason == "accepted_needs_accept" else form.residual_likelihood
-            field.errors.append(rule_message(error))
+            _refused(form, error)
         else:
             flash(_("Penanganan risiko %(code)s disimpan.", code=risk.code), "success")
             return redirect(url_for(".detail", risk_id=risk.id), 303)
@@ -216,9 +223,7 @@ def review(risk_id):
                 status=form.status.data, treatment=form.treatment.data or None)
             db.session.commit()
         except services.RiskRuleError as error:
-            db.session.rollback()
-            field = form.status if error.reason == "accepted_needs_accept" else form.residual_likelihood
-            field.errors.append(rule_message(error))
+            _refused(form, error)
         else:
             flash(_("Tinjauan dicatat; tinjauan berikutnya %(day)s.",
                     day=format_date(entry.next_review_on, "d MMMM y")), "success")

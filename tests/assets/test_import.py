@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from lpse_web.assets import columns, importer, services
+from lpse_web.assets import columns, importer, services, spreadsheet
 from lpse_web.assets.models import Asset, AssetImport
 from lpse_web.audit.models import AuditEntry
 from lpse_web.auth.roles import Role
@@ -55,11 +55,6 @@ def xlsx_file(rows, header=HEADER) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-@pytest.fixture
-def manager(make_user):
-    return make_user(Role.ASSET_MANAGER, email="aset@lpse.test", name="Maria Pengelola Aset")
 
 
 def run(user, content: bytes, filename: str = "aset.csv") -> AssetImport:
@@ -289,14 +284,14 @@ def test_files_that_are_not_csv_or_xlsx_are_refused(ctx):
     for name, content in (("aset.pdf", b"%PDF-1.4"), ("aset.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest"),
                           ("aset.xlsx", b"not a zip"), ("aset.xlsx", b"PK\x03\x04broken"), ("aset.csv", b""),
                           ("aset.csv", b"\x00\x01\x02"), ("aset.csv", b"\n\n;;\n")):
-        with pytest.raises(importer.FileError):
-            importer.inspect_file(name, content)
-    importer.inspect_file("aset.csv", csv_file([row(1)]))
-    importer.inspect_file("aset.xlsx", xlsx_file([row(1)]))
+        with pytest.raises(spreadsheet.FileError):
+            spreadsheet.inspect_file(name, content)
+    spreadsheet.inspect_file("aset.csv", csv_file([row(1)]))
+    spreadsheet.inspect_file("aset.xlsx", xlsx_file([row(1)]))
 
 
 def test_more_than_the_row_cap_is_refused_with_a_message(ctx, manager, monkeypatch):
-    monkeypatch.setattr(importer, "MAX_ROWS", 5)
+    monkeypatch.setattr(spreadsheet, "MAX_ROWS", 5)
     job = run(manager, csv_file([row(n) for n in range(1, 7)]))
     items, _ = errors(job)
     assert job.state == "failed" and "5" in items[0]["message"] and items[0]["row"] is None

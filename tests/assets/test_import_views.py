@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from lpse_web.assets import columns, importer
+from lpse_web.assets import columns, importer, spreadsheet
 from lpse_web.assets.models import Asset, AssetImport
 from lpse_web.auth.roles import Role
 from lpse_web.extensions import db
@@ -23,11 +23,6 @@ HTMX = {"HX-Request": "true"}
 @pytest.fixture
 def app_config():
     return {"ASSET_IMPORT_INLINE": True}
-
-
-@pytest.fixture
-def manager(make_user):
-    return make_user(Role.ASSET_MANAGER, email="aset@lpse.test", name="Maria Pengelola Aset")
 
 
 @pytest.fixture
@@ -55,6 +50,15 @@ def asset_count(app) -> int:
 def import_count(app) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(AssetImport))
+
+
+def stored_job(app, user, **fields) -> int:
+    """An import as the worker leaves it part-way (state, rows), stored directly; its id."""
+    with app.app_context():
+        job = AssetImport(created_by_id=user.id, **fields)
+        db.session.add(job)
+        db.session.commit()
+        return job.id
 
 
 def test_the_form_page_shows_the_format_templates_and_recent_imports(signed_in):
@@ -118,12 +122,8 @@ def test_no_file_is_a_422(app, signed_in):
 
 
 def test_the_page_polls_while_running_and_stops_when_done(app, signed_in, manager):
-    with app.app_context():
-        job = AssetImport(filename="besar.xlsx", state="checking", total_rows=20000, done_rows=5000,
-                          created_by_id=manager.id)
-        db.session.add(job)
-        db.session.commit()
-        job_id = job.id
+    job_id = stored_job(app, manager, filename="besar.xlsx", state="checking", total_rows=20000,
+                        done_rows=5000)
     page = signed_in.get(f"/aset/impor/{job_id}").get_data(as_text=True)
     assert 'hx-trigger="every 1s"' in page and f'hx-get="/aset/impor/{job_id}"' in page
     assert "Memeriksa baris 5.000 dari 20.000" in page
@@ -141,26 +141,18 @@ def test_the_page_polls_while_running_and_stops_when_done(app, signed_in, manage
 
 
 def test_the_saving_step_shows_an_open_progress_bar_without_a_counter(app, signed_in, manager):
-    with app.app_context():
-        job = AssetImport(filename="a.csv", state="importing", total_rows=1200, done_rows=0,
-                          created_by_id=manager.id)
-        db.session.add(job)
-        db.session.commit()
-        job_id = job.id
+    job_id = stored_job(app, manager, filename="a.csv", state="importing", total_rows=1200, done_rows=0)
     page = signed_in.get(f"/aset/impor/{job_id}").get_data(as_text=True)
     assert "Menyimpan 1.200 aset" in page and "<progress></progress>" in page and "every 1s" in page
 
 
 def test_an_import_with_no_progress_for_ten_minutes_is_shown_failed(app, signed_in, manager):
+    job_id = stored_job(app, manager, filename="mati.csv", state="checking", total_rows=10, done_rows=5)
     with app.app_context():
-        job = AssetImport(filename="mati.csv", state="checking", total_rows=10, done_rows=5,
-                          created_by_id=manager.id)
-        db.session.add(job)
-        db.session.commit()
+        job = db.session.get(AssetImport, job_id)
         job.created_at -= timedelta(minutes=20)
         job.finished_at = job.created_at + timedelta(minutes=1)
         db.session.commit()
-        job_id = job.id
     page = signed_in.get(f"/aset/impor/{job_id}").get_data(as_text=True)
     assert "Tidak ada aset yang diimpor." in page and "Impor terhenti" in page and "every 1s" not in page
 
@@ -208,7 +200,7 @@ def test_the_templates_hold_the_headers_and_an_example_that_reads_back(app, sign
     assert list(first[0]) == columns.HEADERS and len(first) == 2
     with app.app_context():
         for name, content in (("t.csv", text.encode()), ("t.xlsx", response.data)):
-            sheet = importer.read_file(name, content)
+            sheet = spreadsheet.read_file(name, content)
             _, problems = columns.match_headers(sheet.header)
             assert problems == [] and len(sheet.rows) == 1
 

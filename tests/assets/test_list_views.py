@@ -15,19 +15,12 @@ from lpse_web.assets.models import Asset
 from lpse_web.auth.roles import Role
 from lpse_web.extensions import db
 from tests.factories import counted_queries
-
-TODAY = date(2026, 12, 1)
-HTMX = {"HX-Request": "true"}
+from tests.registers import HTMX, NOW_ISO, TODAY
 
 
 @pytest.fixture
 def app_config():
-    return {"LPSE_NOW": "2026-12-01T09:00:00+08:00"}
-
-
-@pytest.fixture
-def reader(make_user):
-    return make_user(Role.MANAGER, name="Kepala LPSE")
+    return {"LPSE_NOW": NOW_ISO}
 
 
 @pytest.fixture
@@ -78,8 +71,8 @@ def get(client, url, **kw) -> str:
     return response.get_data(as_text=True)
 
 
-def test_the_list_shows_every_asset_by_tag(client, login, reader, register):
-    login(client, reader)
+def test_the_list_shows_every_asset_by_tag(client, login, head, register):
+    login(client, head)
     page = get(client, "/aset")
     assert tags(page) == ["DB-SPSE", "LIC-AV", "OLD-PC", "PC-07", "SRV-01", "UPS-02"]
     assert "dipegang Maria Helpdesk" in page and "9 · Tinggi" in page and "Rahasia" in page
@@ -111,13 +104,13 @@ def test_the_list_shows_every_asset_by_tag(client, login, reader, register):
     ("peringatan=meteor&label=x&pemilik=abc&urut=password_hash&arah=sideways&hal=-4",
      ["DB-SPSE", "LIC-AV", "OLD-PC", "PC-07", "SRV-01", "UPS-02"]),
 ])
-def test_search_and_filters(client, login, reader, register, query, expected):
-    login(client, reader)
+def test_search_and_filters(client, login, head, register, query, expected):
+    login(client, head)
     assert tags(get(client, f"/aset?{query}")) == expected
 
 
-def test_filter_by_owner(client, login, reader, register, app):
-    login(client, reader)
+def test_filter_by_owner(client, login, head, register, app):
+    login(client, head)
     page = get(client, "/aset")
     owner_id = re.search(r'<option value="(\d+)">Yosef Pengelola</option>', page).group(1)
     assert tags(get(client, f"/aset?pemilik={owner_id}")) == ["DB-SPSE", "SRV-01"]
@@ -136,13 +129,13 @@ def test_filter_by_owner(client, login, reader, register, app):
     ("urut=beli&arah=turun", ["PC-07", "SRV-01", "UPS-02", "DB-SPSE", "LIC-AV", "OLD-PC"]),
     ("urut=audit", ["OLD-PC", "UPS-02", "DB-SPSE", "LIC-AV", "PC-07", "SRV-01"]),
 ])
-def test_sorting(client, login, reader, register, sort, expected):
-    login(client, reader)
+def test_sorting(client, login, head, register, sort, expected):
+    login(client, head)
     assert tags(get(client, f"/aset?{sort}")) == expected
 
 
-def test_sort_links_keep_the_filters_and_toggle_the_direction(client, login, reader, register):
-    login(client, reader)
+def test_sort_links_keep_the_filters_and_toggle_the_direction(client, login, head, register):
+    login(client, head)
     page = get(client, "/aset?kelas=hardware&urut=nilai")
     assert 'href="/aset?kelas=hardware&amp;urut=nilai&amp;arah=turun"' in page  # the current column reverses
     assert 'href="/aset?kelas=hardware&amp;urut=nama"' in page
@@ -151,8 +144,8 @@ def test_sort_links_keep_the_filters_and_toggle_the_direction(client, login, rea
     assert 'href="/aset/ekspor.xlsx?kelas=hardware&amp;urut=nilai"' in page
 
 
-def test_paging_keeps_the_filters(client, login, reader, app):
-    login(client, reader)
+def test_paging_keeps_the_filters(client, login, head, app):
+    login(client, head)
     with app.app_context():
         db.session.execute(insert(Asset), [
             {"tag": f"PC-{n:03d}", "name": f"PC staf {n}", "asset_class": "hardware", "status": "in_use",
@@ -171,8 +164,8 @@ def test_paging_keeps_the_filters(client, login, reader, app):
     assert tags(desc)[0] == "PC-035" and 'href="/aset?q=pc&amp;arah=turun&amp;hal=3"' in desc
 
 
-def test_htmx_gets_only_the_results_block(client, login, reader, register):
-    login(client, reader)
+def test_htmx_gets_only_the_results_block(client, login, head, register):
+    login(client, head)
     response = client.get("/aset?q=spse", headers=HTMX)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "HX-Request" in response.headers["Vary"]
@@ -188,8 +181,8 @@ def test_htmx_gets_only_the_results_block(client, login, reader, register):
     assert 'value="spse"' in full  # the search box shows the state of the URL
 
 
-def test_search_text_is_escaped(client, login, reader, register):
-    login(client, reader)
+def test_search_text_is_escaped(client, login, head, register):
+    login(client, head)
     page = get(client, '/aset?q=<script>alert(1)</script>')
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
 
@@ -207,10 +200,10 @@ def _bulk(app, start: int, n: int, owner_id: int, holder_id: int) -> None:
         db.session.commit()
 
 
-def test_the_list_query_count_does_not_grow_with_the_rows(app, client, login, reader, make_user):
+def test_the_list_query_count_does_not_grow_with_the_rows(app, client, login, head, make_user):
     owners = [make_user(Role.ASSET_MANAGER), make_user(Role.ADMIN)]
     holders = [make_user(Role.HELPDESK), make_user(Role.VERIFIKATOR)]
-    login(client, reader)
+    login(client, head)
     _bulk(app, 0, 5, owners[0].id, holders[0].id)
 
     def queries(url):

@@ -14,6 +14,8 @@ import pytest
 from sqlalchemy import text
 
 from lpse_web.assets import services
+from lpse_web.assets.alerts import settings
+from lpse_web.assets.models import Asset
 from lpse_web.auth.roles import Role
 from lpse_web.extensions import db
 from tests.racing import race
@@ -32,11 +34,6 @@ def _app(database_url):
     return create_app(_test_config(database_url))
 
 
-def _read_only():
-    """Begin the set-up transaction deferred: no write lock on SQLite."""
-    db.session.connection(execution_options={"sqlite_immediate": False})
-
-
 def _told(error: Exception) -> tuple[str, str]:
     if isinstance(error, services.DuplicateError):
         return "DuplicateError", error.field
@@ -45,24 +42,23 @@ def _told(error: Exception) -> tuple[str, str]:
     return type(error).__name__, repr(error)[:300]
 
 
-def _create_racer(database_url, index, tag, serial, barrier, results):
-    """Create an asset; report (index, "ok", id) or (index, error class, the field / the error)."""
+def _racer(database_url, index, barrier, results, prepare, act, reported: str):
+    """What every racer does: `prepare()` (the real call's reads, in a deferred
+    transaction, so no write lock on SQLite) ended before the barrier, then `act()` and
+    commit; report (index, "ok", the `reported` attribute of what `act` returned) or
+    (index, what it was told)."""
     outcome = (index, "NotRun", "")
     try:
         app = _app(database_url)
         with app.app_context():
-            from lpse_web.assets.alerts import settings
-
-            _read_only()
-            settings()  # create_asset's own read
-            services.tag_taken(tag)  # the form's check, before the race: nothing taken yet
+            db.session.connection(execution_options={"sqlite_immediate": False})  # deferred
+            prepare()
             db.session.remove()
             barrier.wait(timeout=BARRIER_TIMEOUT)
             try:
-                asset = services.create_asset(TODAY, tag=tag, serial=serial, name=f"Server {index}",
-                                              asset_class="hardware")
+                done = act()
                 db.session.commit()
-                outcome = (index, "ok", asset.id)
+                outcome = (index, "ok", getattr(done, reported))
             except Exception as error:
                 db.session.rollback()
                 outcome = (index, *_told(error))
@@ -71,32 +67,30 @@ def _create_racer(database_url, index, tag, serial, barrier, results):
     except Exception as error:
         outcome = (index, type(error).__name__, repr(error)[:300])
     results.put(outcome)
+
+
+def _create_racer(database_url, index, tag, serial, barrier, results):
+    """Create an asset; report (index, "ok", id) or (index, error class, the field / the error)."""
+    def prepare():
+        settings()  # create_asset's own read
+        services.tag_taken(tag)  # the form's check, before the race: nothing taken yet
+
+    def act():
+        return services.create_asset(TODAY, tag=tag, serial=serial, name=f"Server {index}",
+                                     asset_class="hardware")
+
+    _racer(database_url, index, barrier, results, prepare, act, "id")
 
 
 def _assign_racer(database_url, index, asset_id, user_id, barrier, results):
-    outcome = (index, "NotRun", "")
-    try:
-        app = _app(database_url)
-        with app.app_context():
-            from lpse_web.assets.models import Asset
+    """Hand the asset to user_id; report (index, "ok", the holder) or (index, what it was told)."""
+    def prepare():
+        assert services.open_assignment(db.session.get(Asset, asset_id)) is None
 
-            _read_only()
-            assert services.open_assignment(db.session.get(Asset, asset_id)) is None
-            db.session.remove()
-            barrier.wait(timeout=BARRIER_TIMEOUT)
-            try:
-                assignment = services.assign(db.session.get(Asset, asset_id), user_id, None,
-                                             note=f"racer {index}")
-                db.session.commit()
-                outcome = (index, "ok", assignment.user_id)
-            except Exception as error:
-                db.session.rollback()
-                outcome = (index, *_told(error))
-            db.session.remove()
-            db.engine.dispose()
-    except Exception as error:
-        outcome = (index, type(error).__name__, repr(error)[:300])
-    results.put(outcome)
+    def act():
+        return services.assign(db.session.get(Asset, asset_id), user_id, None, note=f"racer {index}")
+
+    _racer(database_url, index, barrier, results, prepare, act, "user_id")
 
 
 def _stored(sql: str):

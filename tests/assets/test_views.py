@@ -19,42 +19,21 @@ from lpse_web.assets.models import Asset, AssetAssignment, AssetSettings, Stockt
 from lpse_web.audit.models import AuditEntry
 from lpse_web.auth.roles import Role
 from lpse_web.extensions import db
+from tests.registers import HTMX, NOW_ISO, TODAY
 
-TODAY = date(2026, 12, 1)
-HTMX = {"HX-Request": "true"}
 TAG_TAKEN = "Nomor aset ini sudah dipakai aset lain."
 SERIAL_TAKEN = "Nomor seri ini sudah tercatat pada aset lain."
 
 
 @pytest.fixture
 def app_config():
-    return {"LPSE_NOW": "2026-12-01T09:00:00+08:00"}
+    return {"LPSE_NOW": NOW_ISO}
 
 
 @pytest.fixture
 def keeper(make_user):
     """The asset manager (a writer)."""
     return make_user(Role.ASSET_MANAGER, name="Yosef Pengelola Aset")
-
-
-@pytest.fixture
-def head(make_user):
-    """The head of the office: reads the register, changes nothing."""
-    return make_user(Role.MANAGER, name="Kepala LPSE")
-
-
-@pytest.fixture
-def make_asset(app):
-    """make_asset(tag, **fields) -> the id of a new, committed asset."""
-    def make(tag="LPSE-HW-001", **fields):
-        fields.setdefault("name", f"Aset {tag}")
-        fields.setdefault("asset_class", "hardware")
-        with app.app_context():
-            asset = services.create_asset(TODAY, tag=tag, **fields)
-            db.session.commit()
-            return asset.id
-
-    return make
 
 
 def form_data(**overrides) -> dict:

@@ -219,25 +219,31 @@ def rooms_server(tmp_path_factory, request) -> Iterator[LiveServer]:
         yield live
 
 
-@pytest.fixture(scope="session")
-def verifikator(browser, counter_server) -> dict:
-    """The verifikator on the counter server, signed in once for the whole session (the
-    first sign-in enrols TOTP: a second one would wait for the next 30-second step); the
-    counter and survey tests open their contexts with this state."""
+def signed_in_state(browser: Browser, server: LiveServer, email: str, name: str) -> dict:
+    """Sign a demo staff member in once on `server` (the first sign-in enrols TOTP: a
+    second one would wait for the next 30-second step) and return the storage state the
+    tests open their contexts with; `name` is the one the home page greets."""
     from lpse_web.demo import DEMO_PASSWORD
     from tests.e2e.test_login_e2e import enrol, sign_in
 
-    assert COUNTER_NOW.startswith("2026-11-30T07:00")  # the dates below follow from it
-    ctx = browser.new_context(base_url=counter_server.url, locale="id-ID", timezone_id="Asia/Makassar")
+    ctx = browser.new_context(base_url=server.url, locale="id-ID", timezone_id="Asia/Makassar")
     try:
         page = ctx.new_page()
-        sign_in(page, "verifikator@lpse-demo.test", DEMO_PASSWORD)
+        sign_in(page, email, DEMO_PASSWORD)
         enrol(page)
         page.get_by_role("button", name="Saya sudah menyimpannya, lanjutkan").click()
-        expect(page.locator("h1")).to_have_text("Selamat datang, Maria Verifikator")
+        expect(page.locator("h1")).to_have_text(f"Selamat datang, {name}")
         return ctx.storage_state()
     finally:
         ctx.close()
+
+
+@pytest.fixture(scope="session")
+def verifikator(browser, counter_server) -> dict:
+    """The verifikator on the counter server, signed in once for the whole session; the
+    counter and survey tests open their contexts with this state."""
+    assert COUNTER_NOW.startswith("2026-11-30T07:00")  # the dates below follow from it
+    return signed_in_state(browser, counter_server, "verifikator@lpse-demo.test", "Maria Verifikator")
 
 
 @pytest.fixture(scope="session")
@@ -375,6 +381,13 @@ def counter_browser(browser, counter_server, request):
 def rooms_browser(browser, rooms_server, request):
     """Like `counter_browser`, on the rooms server (the officials, the approver)."""
     with _one_context_per_person(browser, rooms_server, request) as open_page:
+        yield open_page
+
+
+@pytest.fixture
+def live_browser(browser, live_server, request):
+    """Like `counter_browser`, on the session's live server (the registers' keepers)."""
+    with _one_context_per_person(browser, live_server, request) as open_page:
         yield open_page
 
 

@@ -15,11 +15,9 @@ Each person has a browser context of their own (cookies apart)."""
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from lpse_web.demo import DEMO_PASSWORD
-from tests.e2e.conftest import FAILURE_SCREENSHOTS, LiveServer, _one_context_per_person
-from tests.e2e.test_login_e2e import enrol, sign_in
+from tests.e2e.conftest import FAILURE_SCREENSHOTS, signed_in_state
 
 pytestmark = pytest.mark.e2e
 
@@ -44,37 +42,14 @@ def _path(page: Page) -> str:
     return re.sub(r"^https?://[^/]+", "", page.url)
 
 
-def _signed_in(browser: Browser, server: LiveServer, who: tuple[str, str]) -> dict:
-    """Sign `who` in once (the first sign-in enrols TOTP: a second one would wait for the
-    next 30-second step) and return the storage state the test opens contexts with."""
-    email, name = who
-    ctx = browser.new_context(base_url=server.url, locale="id-ID", timezone_id="Asia/Makassar")
-    try:
-        page = ctx.new_page()
-        sign_in(page, email, DEMO_PASSWORD)
-        enrol(page)
-        page.get_by_role("button", name="Saya sudah menyimpannya, lanjutkan").click()
-        expect(page.locator("h1")).to_have_text(f"Selamat datang, {name}")
-        return ctx.storage_state()
-    finally:
-        ctx.close()
-
-
 @pytest.fixture(scope="module")
 def asset_manager(browser, live_server) -> dict:
-    return _signed_in(browser, live_server, ASSET_MANAGER)
+    return signed_in_state(browser, live_server, *ASSET_MANAGER)
 
 
 @pytest.fixture(scope="module")
 def risk_manager(browser, live_server) -> dict:
-    return _signed_in(browser, live_server, RISK_MANAGER)
-
-
-@pytest.fixture
-def live_browser(browser, live_server, request):
-    """Like conftest's `rooms_browser`, on the session's live server."""
-    with _one_context_per_person(browser, live_server, request) as open_page:
-        yield open_page
+    return signed_in_state(browser, live_server, *RISK_MANAGER)
 
 
 def screenshot(page: Page, name: str, readme_folder) -> None:

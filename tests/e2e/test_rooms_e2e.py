@@ -15,11 +15,9 @@ Every person has a browser context of their own (cookies apart)."""
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from lpse_web.demo import DEMO_PASSWORD
-from tests.e2e.conftest import BIDDING_ROOM, ROOMS_NOW, LiveServer
-from tests.e2e.test_login_e2e import enrol, sign_in
+from tests.e2e.conftest import BIDDING_ROOM, ROOMS_NOW, signed_in_state
 
 pytestmark = pytest.mark.e2e
 
@@ -48,36 +46,20 @@ def _path(page: Page) -> str:
     return re.sub(r"^https?://[^/]+", "", page.url)
 
 
-def _signed_in(browser: Browser, server: LiveServer, who: tuple[str, str]) -> dict:
-    """Sign `who` in once (the first sign-in enrols TOTP: a second one would wait for the
-    next 30-second step) and return the storage state the tests open contexts with."""
-    email, name = who
-    ctx = browser.new_context(base_url=server.url, locale="id-ID", timezone_id="Asia/Makassar")
-    try:
-        page = ctx.new_page()
-        sign_in(page, email, DEMO_PASSWORD)
-        enrol(page)
-        page.get_by_role("button", name="Saya sudah menyimpannya, lanjutkan").click()
-        expect(page.locator("h1")).to_have_text(f"Selamat datang, {name}")
-        return ctx.storage_state()
-    finally:
-        ctx.close()
-
-
 @pytest.fixture(scope="module")
 def pokja(browser, rooms_server) -> dict:
     assert ROOMS_NOW.startswith("2026-11-30T07:00")  # the dates below follow from it
-    return _signed_in(browser, rooms_server, POKJA)
+    return signed_in_state(browser, rooms_server, *POKJA)
 
 
 @pytest.fixture(scope="module")
 def ppk(browser, rooms_server) -> dict:
-    return _signed_in(browser, rooms_server, PPK)
+    return signed_in_state(browser, rooms_server, *PPK)
 
 
 @pytest.fixture(scope="module")
 def helpdesk(browser, rooms_server) -> dict:
-    return _signed_in(browser, rooms_server, HELPDESK)
+    return signed_in_state(browser, rooms_server, *HELPDESK)
 
 
 def cell_link(page: Page, day: str, hhmm: str):

@@ -10,36 +10,22 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from lpse_web.auth.roles import Role
 from lpse_web.extensions import db
 from lpse_web.risks import services
 from lpse_web.risks.models import Risk, RiskAction, RiskReview
-from tests.risks.test_views import TODAY, asset_maker, page_of, risk_maker
-
-HTMX = {"HX-Request": "true"}
+from tests.registers import HTMX, NOW_ISO, TODAY, page_of
 
 
 @pytest.fixture
 def app_config():
-    return {"LPSE_NOW": "2026-12-01T09:00:00+08:00"}
+    return {"LPSE_NOW": NOW_ISO}
 
 
 @pytest.fixture
-def make_asset(app):
-    return asset_maker(app)
-
-
-@pytest.fixture
-def make_risk(app):
-    return risk_maker(app)
-
-
-@pytest.fixture
-def risk_manager(make_user, client, login):
-    """The risk manager, signed in."""
-    user = make_user(Role.RISK_MANAGER, name="Maria Pengelola Risiko")
-    login(client, user)
-    return user
+def risk_manager(risk_manager, client, login):
+    """conftest's risk manager, signed in."""
+    login(client, risk_manager)
+    return risk_manager
 
 
 def risk_form(**overrides) -> dict:

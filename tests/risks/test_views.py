@@ -8,7 +8,7 @@ The clock is pinned to Tuesday 1 December 2026, 09.00 WITA (the office's zone)."
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,68 +16,17 @@ from babel.dates import format_date as babel_format_date
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from lpse_web.assets import services as assets
 from lpse_web.auth.roles import Role
 from lpse_web.extensions import db
 from lpse_web.risks import services
 from lpse_web.risks.models import RiskScore
 from tests.factories import counted_queries
-
-TODAY = date(2026, 12, 1)
-HTMX = {"HX-Request": "true"}
+from tests.registers import HTMX, NOW_ISO, TODAY, page_of
 
 
 @pytest.fixture
 def app_config():
-    return {"LPSE_NOW": "2026-12-01T09:00:00+08:00"}
-
-
-@pytest.fixture
-def risk_manager(make_user):
-    return make_user(Role.RISK_MANAGER, name="Maria Pengelola Risiko")
-
-
-def asset_maker(app):
-    """make_asset(tag, cia=(c, i, a) or None, **fields) -> the id of a committed asset."""
-    def make(tag="LPSE-SRV-01", cia=None, **fields):
-        fields.setdefault("name", f"Server {tag}")
-        fields.setdefault("asset_class", "hardware")
-        with app.app_context():
-            asset = assets.create_asset(TODAY, tag=tag, **fields)
-            if cia:
-                assets.classify(asset, *cia, label=None, agreed_on=TODAY)
-            db.session.commit()
-            return asset.id
-
-    return make
-
-
-def risk_maker(app):
-    """make_risk(code, likelihood, impact, today=..., **fields) -> the id of a committed risk."""
-    def make(code="R-001", likelihood=3, impact=3, today=TODAY, **fields):
-        fields.setdefault("title", f"Risiko {code}")
-        fields.setdefault("category", "security")
-        with app.app_context():
-            risk = services.create_risk(today, code=code, inherent_likelihood=likelihood,
-                                        inherent_impact=impact, **fields)
-            db.session.commit()
-            return risk.id
-
-    return make
-
-
-@pytest.fixture
-def make_asset(app):
-    return asset_maker(app)
-
-
-@pytest.fixture
-def make_risk(app):
-    return risk_maker(app)
-
-
-def page_of(response) -> str:
-    return response.get_data(as_text=True)
+    return {"LPSE_NOW": NOW_ISO}
 
 
 def codes_listed(html: str) -> list[str]:
