@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from lpse_web.assets.alerts import settings
+from lpse_web.assets.alerts import AUDIT, is_alert, settings
 from lpse_web.assets.classification import asset_value, normal_code
 from lpse_web.assets.models import CLASSES, CONDITIONS, LABELS, STATUSES, Asset, AssetAssignment, Stocktake
 from lpse_web.database import utcnow
@@ -194,5 +194,6 @@ def stocktakes(asset: Asset) -> list[Stocktake]:
 
 
 def is_audit_overdue(asset: Asset, today: date) -> bool:
-    """Overdue the day after the due date; retired assets are never overdue."""
-    return asset.status != "retired" and asset.next_audit_on is not None and asset.next_audit_on < today
+    """Overdue the day after the due date; retired assets are never overdue (the alerts'
+    own rule, for one asset)."""
+    return is_alert(asset, AUDIT, today, window_days=0)

@@ -17,7 +17,7 @@ from lpse_web.auth.models import User
 from lpse_web.database import utcnow
 from lpse_web.extensions import db
 from lpse_web.office.services import load_calendar
-from lpse_web.risks.methodology import Scheme, current, problems, stored_current
+from lpse_web.risks.methodology import Scheme, problems, stored_current
 from lpse_web.risks.models import (
     ACCEPT,
     ACCEPTED,
@@ -362,7 +362,3 @@ def cell_query(which: str, likelihood: int, impact: int, include_closed: bool = 
     # A cell lists its risks, not their assets: loading those would load their owners
     # and the owners' roles, a number of queries that depends on the data.
     return query.options(lazyload(Risk.assets), defaultload(Risk.owner).lazyload(User.role_rows))
-
-
-def scheme_in_force() -> Scheme:
-    return current()
