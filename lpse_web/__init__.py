@@ -113,13 +113,17 @@ def _register_blueprints(app: Flask) -> None:
     from lpse_web.surveys.respond_views import bp as survey_bp
     from lpse_web.surveys.suggestion_views import bp as survey_suggestions_bp
     from lpse_web.web.views import bp as web_bp
+    from lpse_web.dashboard.panel_views import bp as dashboard_bp
+    from lpse_web.reports.download_views import bp as quarterly_downloads_bp
+    from lpse_web.reports.views import bp as quarterly_report_bp
 
     for blueprint in (web_bp, auth_bp, users_bp, office_bp, catalogue_bp, announcements_bp,
                       audit_bp, booking_bp, queue_bp, counter_report_bp, counter_admin_bp,
                       rooms_bp, reservations_bp, room_manage_bp, room_report_bp, room_admin_bp,
                       room_feeds_bp, survey_bp, survey_kiosk_bp, survey_manage_bp, survey_report_bp,
                       survey_suggestions_bp, survey_public_bp, assets_bp, asset_import_bp, risks_bp,
-                      risk_methodology_bp, risk_heatmap_bp):
+                      risk_methodology_bp, risk_heatmap_bp, dashboard_bp, quarterly_report_bp,
+                      quarterly_downloads_bp):
         app.register_blueprint(blueprint)
     # Static files are public (the login page needs its stylesheet).
     from lpse_web.web.access import PUBLIC, allow

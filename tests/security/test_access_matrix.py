@@ -40,6 +40,7 @@ KIOSK_STARTERS = frozenset({Role.VERIFIKATOR, Role.HELPDESK, Role.SURVEY_MANAGER
 REGISTER_READERS = frozenset({Role.ASSET_MANAGER, Role.RISK_MANAGER, Role.MANAGER, Role.ADMIN})
 ASSET_WRITERS = frozenset({Role.ASSET_MANAGER, Role.ADMIN})
 RISK_WRITERS = frozenset({Role.RISK_MANAGER, Role.ADMIN})
+QUARTERLY_READERS = frozenset({Role.MANAGER})
 
 # endpoint -> audience: PUBLIC, SIGNED_IN, STAFF, or a set of roles.
 POLICY = {
@@ -180,6 +181,8 @@ POLICY = {
     "risk_methodology.rescore_risks": RISK_WRITERS,
     "risk_heatmap.index": REGISTER_READERS,
     "risk_heatmap.cell": REGISTER_READERS,
+    # The quarterly report and its downloads: managers only.
+    "quarterly_report.index": QUARTERLY_READERS,
 }
 
 # Views that the guard lets a wider audience reach but that find their object only for

@@ -1,0 +1,11 @@
+"""Section of the quarterly report: risks (being written)."""
+
+from datetime import datetime
+
+from lpse_web.office.calendar import ServiceCalendar
+from lpse_web.reports.periods import ReportPeriod
+from lpse_web.reports.tables import Section
+
+
+def build(period: ReportPeriod, now: datetime, calendar: ServiceCalendar) -> Section:
+    return Section("risks", "risks")
