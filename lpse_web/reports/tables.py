@@ -32,7 +32,7 @@ class Table:
     def __post_init__(self):
         for row in self.rows:
             if len(row) != len(self.columns):
-                raise ValueError(f"table {self.key}: a row of {len(row)} cells for {len(self.columns)} columns")
+                raise ValueError(f"table {self.key}: {len(row)} cells for {len(self.columns)} columns")
 
 
 @dataclass
