@@ -1,4 +1,5 @@
-"""The counter report: per service and per counter, for a day, week or month.
+"""The counter report: per service and per counter, for a day, week or month (and per
+month, for the quarterly report).
 
 Counts come from one query of the period's visits. Waiting time is check-in -> called,
 service time is called -> finished; the 90th percentile is the nearest-rank one (the
@@ -94,6 +95,8 @@ class CounterReport:
     by_service: list[Stats]
     by_counter: list[Stats]
     reasons: list[tuple[str, int]]  # rejection reason codes, most frequent first
+    by_service_id: dict[int, Stats] = field(default_factory=dict)  # the same Stats as by_service
+    by_month: dict[str, Stats] = field(default_factory=dict)  # "2026-01" -> Stats (the quarterly report)
 
 
 def counter_report(first: date, last: date, now: datetime) -> CounterReport:
@@ -102,21 +105,25 @@ def counter_report(first: date, last: date, now: datetime) -> CounterReport:
     rows = db.session.execute(select(
         Booking.service_id, Booking.counter_id, Booking.is_walk_in, Booking.status, Booking.no_show_after,
         Booking.outcome, Booking.rejection_reason, Booking.checked_in_at, Booking.called_at,
-        Booking.finished_at,
+        Booking.finished_at, Booking.day,
     ).where(Booking.day.between(first, last)))
     total = Stats("")
     by_service: dict[int, Stats] = {}
     by_counter: dict[int, Stats] = {}
+    by_month: dict[str, Stats] = {}
     reasons: Tally = Tally()
     for row in rows:
         total.add(row, now)
         by_service.setdefault(row.service_id, Stats(service_names.get(row.service_id, "?"))).add(row, now)
+        month = f"{row.day.year:04d}-{row.day.month:02d}"
+        by_month.setdefault(month, Stats(month)).add(row, now)
         if row.counter_id is not None:
             by_counter.setdefault(row.counter_id, Stats(counter_names.get(row.counter_id, "?"))).add(row, now)
         if row.outcome == REJECTED and row.rejection_reason:
             reasons[row.rejection_reason] += 1
     return CounterReport(first, last, total, sorted(by_service.values(), key=lambda s: s.name),
-                         sorted(by_counter.values(), key=lambda s: s.name), reasons.most_common())
+                         sorted(by_counter.values(), key=lambda s: s.name), reasons.most_common(),
+                         by_service, by_month)
 
 
 def served_by_service(first: date, last: date) -> dict[int, int]:

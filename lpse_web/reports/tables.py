@@ -4,11 +4,12 @@ cannot differ between them.
 
 Values stay raw (int, float, Decimal, date, str, None); a column's `kind` says how to
 show them: "text", "int", "pct" (a share 0..1, shown as "45,2 %"), "dec1"/"dec2" (one or
-two decimals), "minutes" (one decimal), "date". None is shown as "–"."""
+two decimals), "dec3"/"dec4" (three or four: the survey's NRR tertimbang and IKM, as the
+survey's own report shows them), "minutes" (one decimal), "date". None is shown as "–"."""
 
 from dataclasses import dataclass, field
 
-KINDS = ("text", "int", "pct", "dec1", "dec2", "minutes", "date")
+KINDS = ("text", "int", "pct", "dec1", "dec2", "dec3", "dec4", "minutes", "date")
 
 
 @dataclass(frozen=True)

@@ -52,10 +52,14 @@ class Grid:
 
 
 def build(which: str, scheme: Scheme, include_closed: bool = False, category: str | None = None,
-          filters: dict | None = None) -> Grid:
+          filters: dict | None = None, counts: dict[tuple[int, int], int] | None = None) -> Grid:
+    """The grid of the register as it stands, or of `counts` ({(likelihood, impact):
+    risks}) when given: no query then (the quarterly report passes the register as it
+    stood at a period's end)."""
     if which not in SIDES:
         raise ValueError(f"unknown side {which}")
-    counts = heat_map_counts(which, include_closed=include_closed, category=category)
+    if counts is None:
+        counts = heat_map_counts(which, include_closed=include_closed, category=category)
     rows = [[Cell(likelihood=lk, impact=im, score=lk * im, level=scheme.level_of(lk * im),
                   count=counts.get((lk, im), 0))
              for im in range(1, scheme.impact_levels + 1)]

@@ -10,13 +10,13 @@ The export adds two grouped queries (asset tags, open actions), not one per row.
 
 from collections import defaultdict
 from dataclasses import dataclass, fields, replace
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, false, func, or_, select
-from sqlalchemy.orm import defaultload, lazyload, selectinload
+from sqlalchemy import and_, case, false, func, or_, select
+from sqlalchemy.orm import aliased, defaultload, lazyload, selectinload
 
 from lpse_web import clock
 from lpse_web.assets.classification import normal_code
@@ -28,7 +28,7 @@ from lpse_web.office.services import get_office
 from lpse_web.risks.alerts import above_appetite_condition, action_overdue_condition, review_overdue_condition
 from lpse_web.risks.labels import CATEGORY_LABELS, STATUS_LABELS, TREATMENT_LABELS
 from lpse_web.risks.methodology import Level, Scheme
-from lpse_web.risks.models import CATEGORIES, CLOSED, STATUSES, Risk, RiskAction, risk_asset
+from lpse_web.risks.models import CATEGORIES, CLOSED, STATUSES, Risk, RiskAction, RiskScore, risk_asset
 from lpse_web.web.forms import clean_arg
 
 PAGE_SIZE = 25
@@ -315,3 +315,52 @@ def print_groups(levels: Levels) -> list[PrintGroup]:
             group.level = level
         group.risks.append(risk)
     return sorted(groups.values(), key=lambda g: (-g.level.rank, -g.level.min_score))
+
+
+# --- the register as it stood at an instant (the quarterly report) ------------------------
+
+def open_at_condition(end: datetime, last_day: date):
+    """Risks that existed at `end` and were not closed by then: recorded before it, and
+    never closed or closed after `last_day` (the office's day before `end`)."""
+    return and_(Risk.created_at < end, or_(Risk.closed_on.is_(None), Risk.closed_on > last_day))
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Risks open at an instant, of one category and with the same assessments then."""
+
+    category: str
+    inherent: tuple[int, int]  # (likelihood, impact)
+    residual: tuple[int, int]
+    risks: int
+    reviews_overdue: int  # of them, whose next review (the current value) is before the day asked
+
+
+def standing_at(end: datetime, last_day: date, review_day: date) -> list[Standing]:
+    """The risks open at `end`, grouped by category and by both assessments as they stood
+    then: each risk's latest score history row before `end` (its current assessment if it
+    has none). One grouped query; the latest row is found per risk through the
+    (risk_id, at) index, not by ranking the whole history."""
+    earlier = aliased(RiskScore)
+    latest_id = (select(earlier.id).where(earlier.risk_id == Risk.id, earlier.at < end)
+                 .order_by(earlier.at.desc(), earlier.id.desc()).limit(1).correlate(Risk).scalar_subquery())
+    picked = (select(Risk.id.label("risk_id"), latest_id.label("score_id"))
+              .where(open_at_condition(end, last_day)).subquery())
+    assessment = [func.coalesce(getattr(RiskScore, f"{side}_{axis}"), getattr(Risk, f"{side}_{axis}"))
+                  for side in ("inherent", "residual") for axis in ("likelihood", "impact")]
+    overdue = func.coalesce(func.sum(case((Risk.next_review_on < review_day, 1), else_=0)), 0)
+    query = (select(Risk.category, *assessment, func.count(), overdue)
+             .select_from(picked).join(Risk, Risk.id == picked.c.risk_id)
+             .outerjoin(RiskScore, RiskScore.id == picked.c.score_id)
+             .group_by(Risk.category, *assessment))
+    return [Standing(category, (int(il), int(ii)), (int(rl), int(ri)), int(n), int(late))
+            for category, il, ii, rl, ri, n, late in db.session.execute(query)]
+
+
+def overdue_actions_at(end: datetime, last_day: date, day: date) -> int:
+    """Treatment actions overdue on `day` of the risks open at `end`: due before it and
+    not done by it (exact for a past day: an action keeps its due and done dates)."""
+    return db.session.scalar(
+        select(func.count()).select_from(RiskAction).join(Risk, Risk.id == RiskAction.risk_id)
+        .where(open_at_condition(end, last_day), RiskAction.due_on < day,
+               or_(RiskAction.done_on.is_(None), RiskAction.done_on > day)))

@@ -29,6 +29,7 @@ class RoomStats:
     no_shows: int = 0
     rejected: int = 0
     cancelled: int = 0
+    monthly: dict[str, int] = field(default_factory=dict)  # approved reservations per local month "2026-01"
 
     @property
     def reserved_share(self) -> float | None:
@@ -100,6 +101,8 @@ def room_report(first: date, last: date, calendar: ServiceCalendar, now: datetim
         if r.approved_at is not None and status not in (CANCELLED, REJECTED):
             s.reservations += 1
             s.reserved_hours += r.hours
+            month = r.starts_at.astimezone(zone).strftime("%Y-%m")
+            s.monthly[month] = s.monthly.get(month, 0) + 1
             if status == RELEASED:
                 s.no_shows += 1
             elif status in (CHECKED_IN, COMPLETED) and r.checked_in_at is not None:

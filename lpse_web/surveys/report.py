@@ -6,9 +6,10 @@ trend over every period. The page's query count does not grow with the responses
 (bench/ measures it over 50,000); `surveys/index.py` turns the sums into the index."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, extract, func, select
 
 from lpse_web.counter.report import served_by_service
 from lpse_web.extensions import db
@@ -107,13 +108,46 @@ def period_index(period_id: int, service_key: str | None = None) -> Index:
 
 def served_in(period: SurveyPeriod) -> dict[str, int]:
     """N per service key over the period's days, from the counter's and rooms' records."""
-    zone = load_calendar().zone
-    served = {counter_key(service_id): n for service_id, n in
-              served_by_service(period.starts_on, period.ends_on).items()}
-    start = datetime.combine(period.starts_on, time(0), zone)
-    end = datetime.combine(period.ends_on + timedelta(days=1), time(0), zone)
+    return served_on_days(period.starts_on, period.ends_on, load_calendar().zone)
+
+
+def served_on_days(first: date, last: date, zone: ZoneInfo) -> dict[str, int]:
+    """N per service key over the office days first..last (two queries)."""
+    served = {counter_key(service_id): n for service_id, n in served_by_service(first, last).items()}
+    start = datetime.combine(first, time(0), zone)
+    end = datetime.combine(last + timedelta(days=1), time(0), zone)
     served[ROOMS] = served_between(start, end)
     return served
+
+
+def index_by_service_on_days(first: date, last: date) -> dict[str, Index]:
+    """The index per service of the answers about services received on days first..last,
+    whatever survey period holds them (the quarterly report's own period)."""
+    rows = db.session.execute(select(SurveyResponse.service_key, *_sums())
+                              .where(SurveyResponse.answered_on >= first, SurveyResponse.answered_on <= last)
+                              .group_by(SurveyResponse.service_key))
+    return {row[0]: _index(row[1:]) for row in rows}
+
+
+def index_by_month(first: date, last: date) -> dict[tuple[int, int], Index]:
+    """{(year, month): index} of the answers about days first..last, in one grouped query
+    (a trend over calendar months or the quarters made of them)."""
+    year, month = extract("year", SurveyResponse.answered_on), extract("month", SurveyResponse.answered_on)
+    rows = db.session.execute(select(year, month, *_sums())
+                              .where(SurveyResponse.answered_on >= first, SurveyResponse.answered_on <= last)
+                              .group_by(year, month))
+    return {(int(row[0]), int(row[1])): _index(row[2:]) for row in rows}
+
+
+def service_lines(by_service: dict[str, Index], served: dict[str, int],
+                  services: list[SurveyService] | None = None) -> list[ServiceLine]:
+    """One line per service (`services`: every one, inactive included), in the
+    catalogue's order: the active ones, and inactive ones only where they have answers
+    or people served."""
+    services = survey_services(include_inactive=True) if services is None else services
+    active = {s.key for s in survey_services()}
+    return [ServiceLine(s, by_service.get(s.key, Index(0, (0,) * UNSUR_COUNT)), served.get(s.key, 0))
+            for s in services if s.key in active or s.key in by_service or served.get(s.key)]
 
 
 def profile_breakdown(period_id: int, service_key: str | None = None) -> dict[str, list[tuple[str, int]]]:
@@ -145,12 +179,8 @@ def trend(service_key: str | None = None) -> list[tuple[SurveyPeriod, Index]]:
 
 def period_report(period: SurveyPeriod, service_key: str | None = None) -> PeriodReport:
     by_service = index_by_service(period.id)
-    served = served_in(period)
     services = survey_services(include_inactive=True)
-    active = {s.key for s in survey_services()}
-    # Inactive services only where they have answers or people served in the period.
-    lines = [ServiceLine(s, by_service.get(s.key, Index(0, (0,) * UNSUR_COUNT)), served.get(s.key, 0))
-             for s in services if s.key in active or s.key in by_service or served.get(s.key)]
+    lines = service_lines(by_service, served_in(period), services)
     known = {s.key for s in services}
     if service_key not in known:
         service_key = None
