@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 export FLASK_APP := wsgi
 
-.PHONY: run test setup setup-dev translations messages chromium lint clean
+.PHONY: run test setup setup-dev translations messages chromium pango lint clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,7 @@ messages: $(VENV)/.runtime
 	$(VENV)/bin/pybabel update -i lpse_web/translations/messages.pot -d lpse_web/translations \
 	  -l en --no-fuzzy-matching
 
-run: setup
+run: setup pango
 	$(VENV)/bin/flask db upgrade
 	$(VENV)/bin/flask seed-demo
 	$(VENV)/bin/flask run --host 127.0.0.1 --port 5000
@@ -45,11 +45,20 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
 
+# Pango and a font for WeasyPrint (the quarterly report's PDF), from Debian, when the
+# system lacks them (ldconfig may live in /sbin, outside a normal user's PATH).
+pango:
+	@{ ldconfig -p 2>/dev/null || /sbin/ldconfig -p; } | grep -q 'libpango-1\.0\.so' || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; fi; }
+
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 
 # LPSE_TEST_DBS=sqlite (or postgresql) runs one database only.
-test: setup-dev chromium lint
+test: setup-dev chromium pango lint
 	$(PY) -m pytest -n 2
 
 clean:

@@ -93,10 +93,13 @@ def _register_blueprints(app: Flask) -> None:
     from lpse_web.counter.queue_views import bp as queue_bp
     from lpse_web.counter.report_views import bp as counter_report_bp
     from lpse_web.counter.vendor_views import bp as booking_bp
+    from lpse_web.dashboard.panel_views import bp as dashboard_bp
     from lpse_web.mail import models as _mail_models  # noqa: F401 - the outbox table
     from lpse_web.office.announcement_views import bp as announcements_bp
     from lpse_web.office.catalogue_views import bp as catalogue_bp
     from lpse_web.office.views import bp as office_bp
+    from lpse_web.reports.download_views import bp as quarterly_downloads_bp
+    from lpse_web.reports.views import bp as quarterly_report_bp
     from lpse_web.risks.heatmap_views import bp as risk_heatmap_bp
     from lpse_web.risks.methodology_views import bp as risk_methodology_bp
     from lpse_web.risks.register_views import bp as risks_bp
@@ -113,9 +116,6 @@ def _register_blueprints(app: Flask) -> None:
     from lpse_web.surveys.respond_views import bp as survey_bp
     from lpse_web.surveys.suggestion_views import bp as survey_suggestions_bp
     from lpse_web.web.views import bp as web_bp
-    from lpse_web.dashboard.panel_views import bp as dashboard_bp
-    from lpse_web.reports.download_views import bp as quarterly_downloads_bp
-    from lpse_web.reports.views import bp as quarterly_report_bp
 
     for blueprint in (web_bp, auth_bp, users_bp, office_bp, catalogue_bp, announcements_bp,
                       audit_bp, booking_bp, queue_bp, counter_report_bp, counter_admin_bp,
@@ -135,8 +135,10 @@ def _register_hooks(app: Flask) -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
     from lpse_web.auth.roles import ROLE_LABELS, Role
+    from lpse_web.i18n import cell_text
     from lpse_web.office.models import Office
     from lpse_web.office.services import active_announcements, get_office, zone_label
+    from lpse_web.web import charts
     from lpse_web.web.access import enforce_access
     from lpse_web.web.render import htmx_redirects
     from lpse_web.web.security import enforce_password_change, enforce_session_timeouts, set_security_headers
@@ -178,3 +180,6 @@ def _register_hooks(app: Flask) -> None:
     def local_date(value, format="medium"):
         """A calendar date in the user's language (Senin, 23 November 2026)."""
         return format_date(value, format) if value else ""
+
+    app.add_template_filter(cell_text, "cell")  # a report value by its column kind (reports/tables.py)
+    app.add_template_global(charts.geometry, "chart_geometry")  # the report's SVG charts

@@ -181,8 +181,20 @@ POLICY = {
     "risk_methodology.rescore_risks": RISK_WRITERS,
     "risk_heatmap.index": REGISTER_READERS,
     "risk_heatmap.cell": REGISTER_READERS,
+    # The dashboard's panels (the home page offers each to these): never vendors nor the
+    # officials who only book rooms.
+    "dashboard.counter": frozenset({Role.VERIFIKATOR, Role.HELPDESK, Role.MANAGER}),
+    "dashboard.rooms": frozenset(Role) - {Role.VENDOR, Role.ROOM_USER},
+    "dashboard.survey": frozenset({Role.SURVEY_MANAGER, Role.MANAGER, Role.HELPDESK, Role.VERIFIKATOR,
+                                   Role.ADMIN}),
+    "dashboard.assets": REGISTER_READERS,
+    "dashboard.risks": REGISTER_READERS,
+    "dashboard.announcements": frozenset(Role) - {Role.VENDOR, Role.ROOM_USER},
     # The quarterly report and its downloads: managers only.
     "quarterly_report.index": QUARTERLY_READERS,
+    "quarterly_downloads.pdf": QUARTERLY_READERS,
+    "quarterly_downloads.xlsx": QUARTERLY_READERS,
+    "quarterly_downloads.csv": QUARTERLY_READERS,
 }
 
 # Views that the guard lets a wider audience reach but that find their object only for
