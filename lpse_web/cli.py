@@ -55,12 +55,16 @@ def seed_demo_command(reset):
 
 @click.command("seed-scale")
 @click.option("--years", type=click.FloatRange(min=0), default=1, show_default=True,
-              help="Years of counter history before today (up to 14 days ahead).")
+              help="Years of history ending today, for every module (the counter and rooms up to 14 days "
+                   "ahead; the survey, stock opnames and risk reviews over the same years).")
 @click.option("--seed", type=int, default=2026, show_default=True, help="Random seed: same seed, same data.")
 @click.option("--vendors", type=click.IntRange(min=1), default=3000, show_default=True,
               help="Vendor accounts vendorNNNN@scale.test.")
+@click.option("--counters", type=click.IntRange(min=1), default=None,
+              help="Counters offering every service, i.e. places per slot: how busy the office is "
+                   "(bookings and survey answers grow with it). Default 8.")
 @with_appcontext
-def seed_scale_command(years, seed, vendors):
+def seed_scale_command(years, seed, vendors, counters):
     """Fill the database with a busy office and years of history, in bulk, for benchmarks."""
     import time
 
@@ -68,7 +72,8 @@ def seed_scale_command(years, seed, vendors):
 
     started = time.perf_counter()
     with acting_as("seed-scale"):
-        steps = seed_scale(years=years, seed=seed, vendors=vendors)
+        size = {} if counters is None else {"counters": counters}
+        steps = seed_scale(years=years, seed=seed, vendors=vendors, **size)
     for step in steps:
         written = ", ".join(f"{count:,} {name}" for name, count in step.rows.items())
         notes = "".join(f"; {note}" for note in step.notes)

@@ -64,16 +64,22 @@ def scale_tag(asset_class: str, number: int) -> str:
 
 
 def scale_assets(*, count: int, seed: int, now: datetime, owner_ids: list[int],
-                 custodian_ids: list[int], by_id: int | None) -> dict[str, int]:
+                 custodian_ids: list[int], by_id: int | None, years: float = 1) -> dict[str, int]:
     """`count` assets SKL-<class>-00001 ..., their assignments (most PCs and laptops held
-    by someone, some lent before) and stock opnames (one or two each). Each asset is drawn
-    from its own generator (seed and number), so it is the same whatever an earlier run
-    wrote and whatever the count: only the numbers missing are drawn and inserted."""
+    by someone, some lent before) and stock opnames (one or two each, and with `years`
+    over one a yearly one as far back as that history and the asset's entry go). Each
+    asset is drawn from its own generator (seed and number), so it is the same whatever
+    an earlier run wrote and whatever the count: only the numbers missing are drawn and
+    inserted."""
     today = load_calendar().local_day(now)
     existing = {int(t.rsplit("-", 1)[1]) for t in db.session.scalars(
         select(Asset.tag).where(Asset.tag.like(f"{SCALE_TAG}-%")))}
     new = [_scale_asset(random.Random(f"asset-{seed}-{n}"), n, today, now, owner_ids, custodian_ids, by_id)
            for n in range(1, count + 1) if n not in existing]
+    if years > 1:
+        for row in new:
+            _earlier_stocktakes(random.Random(f"asset-{seed}-{row['number']}-years"), row, today, years,
+                                by_id)
     assets = [row["asset"] for row in new]
     for at in range(0, len(assets), BATCH):
         db.session.execute(insert(Asset.__table__), assets[at:at + BATCH])
@@ -160,7 +166,28 @@ def _scale_asset(rng, number, today, now, owner_ids, custodian_ids, by_id) -> di
         "last_audited_on": last,
         "next_audit_on": (last or entered) + timedelta(days=Y), "created_at": created,
     }
-    return {"asset": asset, "assignments": assignments, "stocktakes": stocktakes}
+    return {"number": number, "asset": asset, "assignments": assignments, "stocktakes": stocktakes,
+            "entered": entered}
+
+
+def _earlier_stocktakes(rng, row, today, years, by_id) -> None:
+    """A stock opname a year before the earliest one, and so on, back to `years` before
+    today (not before the asset entered the register): the yearly count a longer
+    history holds. Drawn from a generator of their own, so one year's data set is
+    unchanged; the latest opname, which sets the asset's due date, stays the latest."""
+    kept = row["stocktakes"]
+    if not kept:
+        return
+    oldest = today - timedelta(days=round(Y * years))
+    day = kept[0]["seen_on"] - timedelta(days=Y)
+    earlier = []
+    while day >= max(oldest, row["entered"]):
+        condition = _weighted(rng, (("good", 93), ("needs_repair", 5), ("broken", 1), ("not_found", 1)))
+        earlier.append({**kept[0], "seen_on": day, "condition": condition,
+                        "next_audit_on": day + timedelta(days=Y),
+                        "created_at": datetime.combine(day, time(6), UTC)})
+        day -= timedelta(days=Y)
+    row["stocktakes"] = earlier[::-1] + kept
 
 
 def _assignment(user_id, at, by_id, returned) -> dict:

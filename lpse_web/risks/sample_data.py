@@ -296,6 +296,7 @@ TITLES = (
 SUBJECTS = ("ruang server", "meja verifikasi", "ruang penawaran", "jaringan kantor", "data center",
             "helpdesk", "ruang pelatihan", "arsip", "SPSE", "e-mail dinas")
 LIKELIHOOD_WEIGHTS, IMPACT_WEIGHTS = (1, 3, 4, 3, 2), (1, 2, 4, 4, 3)
+RECORDED_DAYS = 900  # the scale risks were recorded over this many days before today, at least
 
 
 def scale_code(number: int) -> str:
@@ -303,18 +304,22 @@ def scale_code(number: int) -> str:
 
 
 def scale_risks(*, count: int, seed: int, now: datetime, owner_ids: list[int],
-                reviewer_id: int | None) -> dict[str, int]:
+                reviewer_id: int | None, years: float = 1) -> dict[str, int]:
     """`count` risks RS-0001 ..., each linked to one to three scale assets (by tag, so a
     seed links the same ones whatever their ids), with its actions, its reviews (at least
-    one: every risk has two score history rows or more) and score history. Each risk is
-    drawn from its own generator (seed and number); only the numbers missing are drawn."""
+    one: every risk has two score history rows or more) and score history. Recorded over
+    the past 900 days (a register kept for years), or over `years` when that is longer.
+    Each risk is drawn from its own generator (seed and number); only the numbers
+    missing are drawn."""
     scheme = stored_current()
     today = load_calendar().local_day(now)
     tags = list(db.session.scalars(select(Asset.tag).where(Asset.tag.like(f"{SCALE_TAG}-%"))
                                    .order_by(Asset.tag)))
     existing = {int(c.rsplit("-", 1)[1]) for c in db.session.scalars(
         select(Risk.code).where(Risk.code.like(f"{SCALE_CODE}-%")))}
-    new = [_scale_risk(random.Random(f"risk-{seed}-{n}"), n, scheme, today, owner_ids, reviewer_id, tags)
+    span = max(RECORDED_DAYS, round(365.25 * years))
+    new = [_scale_risk(random.Random(f"risk-{seed}-{n}"), n, scheme, today, owner_ids, reviewer_id,
+                       tags, span)
            for n in range(1, count + 1) if n not in existing]
     risks = [row["risk"] for row in new]
     for at in range(0, len(risks), BATCH):
@@ -342,7 +347,7 @@ def _assessment(scheme: Scheme, prefix: str, likelihood: int, impact: int) -> di
             f"{prefix}_level": rank}
 
 
-def _scale_risk(rng, number, scheme, today, owner_ids, reviewer_id, tags) -> dict:
+def _scale_risk(rng, number, scheme, today, owner_ids, reviewer_id, tags, span=RECORDED_DAYS) -> dict:
     top_l, top_i = scheme.likelihood_levels, scheme.impact_levels
     likelihood = min(top_l, rng.choices(range(1, 6), weights=LIKELIHOOD_WEIGHTS)[0])
     impact = min(top_i, rng.choices(range(1, 6), weights=IMPACT_WEIGHTS)[0])
@@ -350,7 +355,7 @@ def _scale_risk(rng, number, scheme, today, owner_ids, reviewer_id, tags) -> dic
     category, title = rng.choice(TITLES)
     treatment = rng.choices(("mitigate", "accept", "transfer", "avoid", None), weights=(60, 15, 10, 5, 10))[0]
     status = {"accept": "accepted", None: "open"}.get(treatment, "in_treatment")
-    created_on = today - timedelta(days=rng.randrange(30, 900))
+    created_on = today - timedelta(days=rng.randrange(30, span))
     at = lambda day, hour: datetime.combine(day, time(hour), UTC)  # noqa: E731
     inherent = _assessment(scheme, "inherent", likelihood, impact)
     scores = [{"at": at(created_on, 1), "reason": CREATED, "methodology_version": scheme.version, **inherent,

@@ -1,7 +1,8 @@
 """`flask seed-scale` (lpse_web/scale.py), on a small scale: three weeks, a dozen vendors,
 two counters. The rows must be as the app itself would have written them."""
 
-from datetime import date
+from collections import defaultdict
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -169,3 +170,49 @@ def test_seed_scale_survey(ctx):
     # Every link answer spent its booking's or reservation's link; kiosk ones none.
     link_answers = _count(select(SurveyResponse.id).where(SurveyResponse.channel == "tautan"))
     assert _count(select(SurveyInvitationUse.source_id)) == link_answers
+
+
+def test_seed_scale_years_spans_every_module(ctx):
+    """`years=2` (as `flask seed-scale --years 2`): two years of days ending now in every
+    module's history, at a small size (one counter, 2 % of its places taken)."""
+    from lpse_web.assets.models import Asset, Stocktake
+    from lpse_web.risks.models import Risk, RiskReview
+    from lpse_web.rooms.models import Reservation
+    from lpse_web.surveys.models import SurveyPeriod, SurveyResponse
+
+    with acting_as("seed-scale"):
+        written = {s.name: s.rows for s in seed_scale(years=2, seed=7, now=NOW, vendors=12, counters=1,
+                                                      fill=0.02, assets=80, risks=12)}
+    today = date(2026, 11, 30)
+    # The counter: from two years back (the first open day after 30 Nov 2024, a Saturday
+    # in WITA is 2 Dec) to 14 days ahead.
+    first, last = db.session.execute(select(func.min(Booking.day), func.max(Booking.day))).one()
+    assert (date(2024, 11, 30) <= first <= date(2024, 12, 6)
+            and date(2026, 12, 7) <= last <= date(2026, 12, 14))
+    assert written["counter"]["bookings"] == _count(select(Booking)) > 1000
+    # Every month of the two years has visits, rooms used and survey answers.
+    months = {(d.year, d.month) for d in db.session.scalars(select(Booking.day).distinct())}
+    assert len([m for m in months if (2024, 12) <= m <= (2026, 11)]) == 24
+    starts = db.session.scalars(select(Reservation.starts_at)).all()
+    assert len({(s.year, s.month) for s in starts if s.date() < today}) >= 24
+    assert min(starts).date() <= date(2024, 12, 6) and len(starts) > 4000  # every range of five rooms
+    answered = set(db.session.scalars(select(SurveyResponse.answered_on).distinct()))
+    assert len({(d.year, d.month) for d in answered}) >= 24 and min(answered) <= date(2024, 12, 31)
+    # A survey period per quarter, Q4 2024 to Q4 2026.
+    assert _count(select(SurveyPeriod)) == 9
+    # Assets: a yearly stock opname over the two years. Every asset checked in the past
+    # year that was in the register a year before that was checked then too (with one
+    # year of history, only some are).
+    seen = defaultdict(set)
+    for asset_id, day in db.session.execute(select(Stocktake.asset_id, Stocktake.seen_on)):
+        seen[asset_id].add(day)
+    entered = dict(db.session.execute(select(Asset.id, Asset.created_at)).all())
+    yearly = [(asset_id, max(days)) for asset_id, days in seen.items()
+              if max(days) >= today - timedelta(days=365)
+              and entered[asset_id].date() <= max(days) - timedelta(days=365)]
+    assert len(yearly) >= 10
+    assert all(latest - timedelta(days=365) in seen[asset_id] for asset_id, latest in yearly)
+    assert _count(select(Asset)) == 80
+    # Risks: recorded over the years before now, each reviewed at least once.
+    assert _count(select(Risk)) == 12
+    assert _count(select(RiskReview.risk_id).distinct()) == 12
