@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from lpse_web.audit.models import AuditEntry
 from lpse_web.auth.roles import Role
 from lpse_web.extensions import db
+from lpse_web.office.services import load_calendar
 from lpse_web.risks import services
 from lpse_web.risks.models import Methodology, Risk, RiskScore
 
@@ -236,7 +237,9 @@ def test_rescore_moves_risks_with_recomputed_scores_and_records_it(client, login
     moved = risk(app, high)
     assert (moved.methodology_version, moved.inherent_score, moved.inherent_level,
             moved.residual_level) == (2, 16, 4, 4)
-    assert moved.next_review_on == moved.created_at.date() + timedelta(days=14)
+    with app.app_context():  # the office's day it was stored on (UTC's is a day behind after 16.00)
+        created_on = load_calendar().local_day(moved.created_at)
+    assert moved.next_review_on == created_on + timedelta(days=14)
     other = risk(app, low)
     assert (other.methodology_version, other.residual_score, other.residual_level) == (2, 4, 2)
     assert risk(app, closed).methodology_version == 1  # closed risks stay as they were

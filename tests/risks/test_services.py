@@ -17,6 +17,7 @@ from lpse_web.audit.models import AuditEntry
 from lpse_web.auth.models import User
 from lpse_web.auth.roles import Role
 from lpse_web.extensions import db
+from lpse_web.office.services import load_calendar
 from lpse_web.risks import services
 from lpse_web.risks.models import Methodology, Risk, RiskAction, RiskReview, RiskScore
 from lpse_web.risks.services import DuplicateCodeError, RiskRuleError
@@ -363,8 +364,9 @@ def test_closing_sets_the_day_and_reopening_clears_it(ctx):
 # Rescoring after a methodology change
 
 def created_day(risk) -> date:
-    """The UTC day the risk was stored on (created_at is the real clock's)."""
-    return db.session.scalar(select(Risk.created_at).where(Risk.id == risk.id)).date()
+    """The office's day the risk was stored on (created_at is the real clock's, in UTC: from
+    16.00 UTC on it is already the next day in WITA, as the rescoring counts it)."""
+    return load_calendar().local_day(db.session.scalar(select(Risk.created_at).where(Risk.id == risk.id)))
 
 
 def test_rescore_moves_the_risks_that_fit_and_leaves_the_others(ctx, make_user):
