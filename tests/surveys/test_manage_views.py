@@ -373,27 +373,3 @@ def test_the_suggested_quarter_skips_taken_names_and_overlaps(app):
     quarter = next_unplanned_quarter(taken, today)
     assert (quarter.name, quarter.first, quarter.last) == (
         "Triwulan I 2028", date(2028, 1, 1), date(2028, 3, 31))
-
-
-def test_the_home_page_survey_card_by_role(app, client, make_user, login, make_period, answer):
-    make_period("Triwulan III 2026", date(2026, 7, 1), date(2026, 9, 30), status=OPEN)
-    answer(date(2026, 8, 3), suggestion="Ruang tunggu panas.")
-    answer(date(2026, 8, 4), suggestion="Petugas ramah.")
-    seen = {}
-    for role in (Role.SURVEY_MANAGER, Role.HELPDESK, Role.MANAGER, Role.VERIFIKATOR, Role.VENDOR):
-        visitor = app.test_client()
-        login(visitor, make_user(role))
-        seen[role] = text_of(visitor.get("/"))
-    manager = seen[Role.SURVEY_MANAGER]
-    assert "Survei Kepuasan Masyarakat" in manager and "Sedang dibuka:" in manager
-    assert "<strong>Triwulan III 2026</strong>" in manager and "2 baru" in manager
-    assert "/survei/kelola/kuesioner" in manager and "/survei/laporan/" in manager
-    assert "/survei/kiosk/mulai" in manager
-    helpdesk = seen[Role.HELPDESK]
-    assert "2 baru" in helpdesk and "/survei/kiosk/mulai" in helpdesk
-    assert "/survei/kelola/" not in helpdesk and "/survei/laporan/" not in helpdesk
-    head = seen[Role.MANAGER]
-    assert "/survei/laporan/" in head and "2 baru" in head and "/survei/kiosk/mulai" not in head
-    verifikator = seen[Role.VERIFIKATOR]
-    assert "/survei/kiosk/mulai" in verifikator and "/survei/saran/" not in verifikator
-    assert "Survei Kepuasan Masyarakat" not in seen[Role.VENDOR]
