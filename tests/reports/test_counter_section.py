@@ -26,8 +26,7 @@ rejected 4; waits 5 10 15 20 30 40 (median 17.5, p90 = 6th of 6 = 40), services 
 8th of 8 = 50), services 5 10 15 20 25 30 40 60 (22.5, 60)."""
 
 import itertools
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, text
@@ -50,16 +49,11 @@ from lpse_web.office.services import load_calendar
 from lpse_web.reports import counter_section
 from lpse_web.reports.periods import quarter
 from tests.factories import counted_queries
+from tests.reports.office_time import WITA, wita
 
-WITA = ZoneInfo("Asia/Makassar")
 NOW = datetime(2026, 3, 31, 15, 0, tzinfo=WITA).astimezone(UTC)
 Q1 = quarter(2026, 1)
 _codes = itertools.count(1)
-
-
-def wita(day: date, hhmm: str) -> datetime:
-    hour, minute = map(int, hhmm.split("."))
-    return datetime.combine(day, time(hour, minute), WITA).astimezone(UTC)
 
 
 @pytest.fixture

@@ -24,7 +24,6 @@ Training: 1 reservation, 8 h, 7.75 h, 0, 1, 1. All: 1006 open, 16.5 reserved, 11
 
 import itertools
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
@@ -47,16 +46,11 @@ from lpse_web.rooms.models import (
     Reservation,
 )
 from tests.factories import counted_queries
+from tests.reports.office_time import WITA, wita
 
-WITA = ZoneInfo("Asia/Makassar")
 NOW = datetime(2026, 4, 15, 9, 0, tzinfo=WITA).astimezone(UTC)
 Q1 = quarter(2026, 1)
 _titles = itertools.count(1)
-
-
-def wita(day: date, hhmm: str) -> datetime:
-    hour, minute = map(int, hhmm.split("."))
-    return datetime.combine(day, time(hour, minute), WITA).astimezone(UTC)
 
 
 @pytest.fixture
