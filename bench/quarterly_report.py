@@ -111,7 +111,7 @@ def _periods(today: date) -> list[tuple[str, object]]:
 
 
 def _download_rules(app) -> dict[str, str]:
-    """The download routes that exist now, by kind: {"xlsx": endpoint, "pdf": endpoint}."""
+    """The download routes, by kind: {"xlsx": endpoint, "pdf": endpoint}."""
     found = {}
     for rule in app.url_map.iter_rules():
         for kind in ("xlsx", "pdf"):
@@ -155,13 +155,6 @@ def _sections(app, periods, runs: int) -> list[tuple[str, str, int, float]]:
                 db.session.rollback()
                 found.append((section, name, len(counted), statistics.median(times)))
     return found
-
-
-def _stubs() -> list[str]:
-    """The section files still stubs (their docstring says "being written")."""
-    folder = inprocess.ROOT / "lpse_web" / "reports"
-    return sorted(p.name for p in folder.glob("*_section.py")
-                  if "being written" in p.read_text(encoding="utf-8"))
 
 
 def _machine() -> str:
@@ -257,8 +250,7 @@ def main() -> int:
         section_lines = ["| section | period | SQL | ms | × /sehat |", "|---|---|---|---|---|"]
         section_lines += [f"| {section} | {name} | {n} | {s * 1000:.1f} | {s / base_time:.0f} |"
                           for section, name, n, s in _sections(app, [periods[0], periods[2]], args.runs)]
-        stubs = _stubs()
-        missing = [kind.upper() for kind in ("xlsx", "pdf") if kind not in downloads]
+        failed += [f"no {kind.upper()} download route" for kind in ("xlsx", "pdf") if kind not in downloads]
         command = (f"bench/quarterly_report.py{' --postgres' if args.postgres else ''} "
                    f"--years {args.years:g} --counters {args.counters} --runs {args.runs}")
         header = (f"## Quarterly report, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {dialect} {version}\n\n"
@@ -269,8 +261,6 @@ def main() -> int:
                   f"(downloads 3), in-process (Flask test client, the scale manager signed in). Machine: "
                   f"{_machine()}. Load average before the run {' '.join(f'{n:.2f}' for n in load_before)}, "
                   f"after {' '.join(f'{n:.2f}' for n in os.getloadavg())}.\n"
-                  + (f"\nStill stubs when run: {', '.join(stubs)}.\n" if stubs else "")
-                  + (f"\nNo route yet for the {' and '.join(missing)} download.\n" if missing else "")
                   + "\n")
         table = (header + _counts_table(counts) + "\n" + "\n".join(lines)
                  + "\n\nEach section's builder alone "
