@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 WIDTH = 640
 LEFT, RIGHT, TOP, BOTTOM = 52, 12, 14, 28
-ROTATED_BOTTOM = 78  # room for slanted labels under the axis
+ROTATED_BOTTOM = 78  # the least room for slanted labels under the axis (more for longer ones)
 SLANT = 35  # degrees; templates/_macros/charts.html rotates by -SLANT
 LEGEND_ROW = 18
 CHAR_WIDTH = 6.4  # an estimate at 11px, for the legend's layout and when to slant labels
@@ -135,9 +135,15 @@ def scale(values, ticks: int = TICKS, whole: bool = False, headroom: float = 0.0
         return 0.0, 1.0, 1.0 if whole else nice_step(1.0, ticks)
     high += (high - low) * headroom if high > 0 else 0.0
     step = nice_step(high - low, ticks)
-    if whole:
-        step = max(1.0, math.ceil(step))
-    return math.floor(low / step + 1e-9) * step, math.ceil(high / step - 1e-9) * step, step
+    while True:
+        if whole and step != math.floor(step):  # counts: 1, 2, 5, 10, 20, 25... never 2.5
+            step = max(1.0, nice_step(step * ticks * 1.001, ticks))
+            continue
+        bottom, top = math.floor(low / step + 1e-9) * step, math.ceil(high / step - 1e-9) * step
+        # Across zero each end is rounded outwards on its own and may add a step: take the next.
+        if round((top - bottom) / step) <= ticks:
+            return bottom, top, step
+        step = nice_step(step * ticks * 1.001, ticks)
 
 
 def places(step: float, percent: bool = False) -> int:
@@ -181,14 +187,16 @@ def _frame(chart, width: int, kind: str, headroom: float) -> Frame:
     top = (legend[-1].y + LEGEND_ROW if legend else TOP) + 14  # the unit is written above the axis
     slot = (width - LEFT - RIGHT) / max(len(labels), 1)
     slanted = any(len(_cut(text)) * CHAR_WIDTH > slot - 6 for text in labels)
-    bottom_margin = ROTATED_BOTTOM if slanted else BOTTOM
+    xs = [LEFT + slot * (i + 0.5) for i in range(len(labels))]
+    axis = [Label(x, _cut(text, _slanted_limit(x) if slanted else LABEL_CHARS), text)
+            for x, text in zip(xs, labels, strict=True)]
+    # Slanted labels hang below the axis by their length: room for the longest one.
+    drop = max((len(label.text) for label in axis), default=0) * CHAR_WIDTH * math.sin(math.radians(SLANT))
+    bottom_margin = max(ROTATED_BOTTOM, math.ceil(14 + drop + 4)) if slanted else BOTTOM
     height = round(top + PLOT_HEIGHT + bottom_margin)
     bottom = top + PLOT_HEIGHT
     low, high, step = scale([v for series in chart.series for v in series.values],
                             whole=kind == "int", headroom=headroom)
-    xs = [LEFT + slot * (i + 0.5) for i in range(len(labels))]
-    axis = [Label(x, _cut(text, _slanted_limit(x) if slanted else LABEL_CHARS), text)
-            for x, text in zip(xs, labels, strict=True)]
     frame = Frame(width, height, LEFT, width - RIGHT, top, bottom, 0.0, [], places(step, kind == "pct"),
                   axis, slanted, legend, low, high, slot)
     frame.zero_y = frame.y_of(0.0)
