@@ -86,7 +86,9 @@ def _verification_tables(total: Stats, reasons: list[tuple[str, int]]) -> list[T
     unstated = total.rejected - sum(count for _c, count in reasons)
     if unstated > 0:  # a rejection recorded without a reason still counts in the shares
         rows.append([_("Tanpa alasan tercatat"), unstated])
-    rows = [[label, count, count / total.rejected] for label, count in rows]
+    # A reason is counted on any rejected row, the shares over finished visits: guard the
+    # division, though the queue records the two together.
+    rows = [[label, count, count / total.rejected if total.rejected else None] for label, count in rows]
     reasons_table = Table("loket-alasan", _("Alasan penolakan verifikasi"),
                           [Column(_("Alasan"), "text"), Column(_("Jumlah")),
                            Column(_("Bagian dari penolakan"), "pct")], rows,

@@ -94,11 +94,16 @@ def day_name(day: date) -> str:
     return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
+def _check_year(*years: int) -> None:
+    """What a user may ask for: 2000..2100. Only the request is checked: a report of 2000
+    still compares with 1999 and draws its survey trend from the quarters before it."""
+    if not all(2000 <= year <= 2100 for year in years):
+        raise PeriodError("year")
+
+
 def quarter(year: int, number: int) -> ReportPeriod:
     if not 1 <= number <= 4:
         raise PeriodError("quarter")
-    if not 2000 <= year <= 2100:
-        raise PeriodError("year")
     first = date(year, 3 * number - 2, 1)
     following = date(year + 1, 1, 1) if number == 4 else date(year, 3 * number + 1, 1)
     return ReportPeriod(first, following - timedelta(days=1), number)
@@ -111,8 +116,7 @@ def quarter_of(day: date) -> ReportPeriod:
 def custom(first: date, last: date) -> ReportPeriod:
     if first > last:
         raise PeriodError("order")
-    if not (2000 <= first.year <= 2100 and 2000 <= last.year <= 2100):
-        raise PeriodError("year")
+    _check_year(first.year, last.year)
     if (last - first).days + 1 > MAX_DAYS:
         raise PeriodError("too_long")
     return ReportPeriod(first, last)
@@ -143,5 +147,7 @@ def from_args(args, today: date) -> ReportPeriod:
     year, number = args.get("tahun", ""), args.get("triwulan", "")
     if year or number:
         year = _number(year, "year") if year else today.year
-        return quarter(year, _number(number, "quarter") if number else 1)
+        chosen = quarter(year, _number(number, "quarter") if number else 1)
+        _check_year(year)
+        return chosen
     return quarter_of(today)

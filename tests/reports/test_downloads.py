@@ -27,6 +27,7 @@ from lpse_web.reports.exports import sheet_name, static_fetcher, workbook_bytes
 from lpse_web.reports.periods import quarter
 from lpse_web.reports.quarterly import QuarterlyReport, build_report
 from lpse_web.reports.tables import Column, Figure, Section, Table
+from lpse_web.web.exports import XLSX
 
 WITA = ZoneInfo("Asia/Makassar")
 NOW = datetime(2026, 4, 15, 10, 0, tzinfo=WITA)
@@ -312,3 +313,19 @@ def test_a_refused_period_gives_the_page_not_a_file(manager, path, query, messag
     assert _attachment(response) is None
     assert message in response.get_data(as_text=True)
 
+
+
+# -- the earliest periods one may ask for ----------------------------------------------
+
+@pytest.mark.parametrize(("path", "query", "mimetype"), [
+    ("", "tahun=2000&triwulan=1", "text/html"),  # compares with Q4 1999
+    ("", "dari=2000-01-01&sampai=2000-01-01", "text/html"),  # its survey trend reaches into 1998
+    ("unduh.xlsx", "tahun=2000&triwulan=4", XLSX),
+    ("tabel/loket-layanan.csv", "tahun=2001&triwulan=3", "text/csv"),
+    ("unduh.pdf", "dari=2001-09-01&sampai=2001-09-30", "application/pdf"),
+])
+def test_the_first_years_allowed_are_reported_with_the_years_before_them(manager, path, query, mimetype):
+    """The year check is on the request: the previous period and the trend may be in 1999."""
+    response = manager.get(f"{BASE}/{path}?{query}")
+    assert response.status_code == 200
+    assert response.mimetype == mimetype
