@@ -1,5 +1,5 @@
 """Command-line tasks: `flask create-user`, `flask seed-demo`, `flask seed-scale`, `flask send-mail`,
-`flask release-rooms`."""
+`flask release-rooms`, `flask backup`, `flask restore`."""
 
 import click
 from flask import current_app
@@ -110,9 +110,42 @@ def release_rooms_command():
     click.echo(f"{count} reservations released or completed")
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=True, writable=True))
+@with_appcontext
+def backup_command(path):
+    """Write the database and the instance's secret key into one archive at PATH (a file
+    name, or a folder such as a USB disk for a dated name), with a checksum manifest."""
+    from lpse_web import backup
+
+    try:
+        manifest = backup.backup(path, current_app.instance_path)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up {backup.describe(manifest)}")
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def restore_command(archive):
+    """Restore a `flask backup` archive into this instance's empty database (do not run
+    `flask db upgrade` first) and check every table's rows against the archive."""
+    from lpse_web import backup
+
+    try:
+        done = backup.restore(archive, current_app.instance_path)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored {done.tables} tables, {done.rows:,} rows, as backed up at {done.made_at}; "
+               "every table's rows match the archive.")
+
+
 def init_app(app):
     app.cli.add_command(release_rooms_command)
     app.cli.add_command(send_mail_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(seed_scale_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
