@@ -103,7 +103,8 @@ def test_a_damaged_archive_is_refused_and_restores_nothing(office, empty_target,
     with tarfile.open(archive) as tar:
         tar.extractall(unpacked, filter="data")
     database = next(p for p in unpacked.iterdir() if p.name.startswith("database."))
-    database.write_bytes(database.read_bytes()[:-100] + b"\0" * 100)  # the end of the dump damaged
+    dump = database.read_bytes()  # every byte of its last hundred flipped (a SQLite file may end in zeros)
+    database.write_bytes(dump[:-100] + bytes(b ^ 0xFF for b in dump[-100:]))
     damaged = tmp_path / "damaged.tar.gz"
     with tarfile.open(damaged, "w:gz") as tar:
         for member in sorted(unpacked.rglob("*")):
