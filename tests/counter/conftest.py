@@ -24,6 +24,10 @@ def app_config():
 
 @pytest.fixture
 def office(app):
+    return make_office(app)
+
+
+def make_office(app) -> dict:
     """Loket 1 serves verification and account help, Loket 2 verification, Loket 3
     consultation: verification slots have two places, the others one."""
     with app.app_context():
