@@ -7,7 +7,7 @@ from flask import Flask, session
 from flask_babel import format_date, format_datetime
 from flask_wtf.csrf import generate_csrf
 
-from lpse_web import database  # noqa: F401 - registers the SQLite engine listeners
+from lpse_web import database  # the SQLite engine listeners; the session's teardown
 from lpse_web.config import Config, instance_secret_key
 from lpse_web.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 
@@ -60,6 +60,7 @@ def _init_extensions(app: Flask) -> None:
     from lpse_web.i18n import select_locale, select_timezone
 
     db.init_app(app)
+    database.init_app(app)  # after db: its teardown runs first
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
     csrf.init_app(app)
     htmx.init_app(app)

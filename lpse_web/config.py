@@ -28,6 +28,9 @@ def instance_secret_key(instance_path: str) -> str:
 
 class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # None: SQLite in instance/
+    # A pooled connection is tested before use: after PostgreSQL restarts, each worker's
+    # stale connections are replaced quietly instead of failing one request each.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SECRET_KEY = os.environ.get("SECRET_KEY")  # None: generated into instance/secret_key
 
     # Office time zone used until the office settings say otherwise.

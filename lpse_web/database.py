@@ -13,7 +13,10 @@ from flask import has_request_context, request
 from sqlalchemy import DateTime, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.types import TypeDecorator
+
+from lpse_web.extensions import db
 
 # How long a writer waits for SQLite's one write lock before the request answers 503.
 # 15 s, not 5: a burst of 20 simultaneous reservations on a busy 2-core server queued
@@ -119,3 +122,19 @@ def _sqlite_on_begin(conn):
     if conn.dialect.name != "sqlite":
         return
     conn.exec_driver_sql("BEGIN IMMEDIATE" if _wants_immediate(conn) else "BEGIN")
+
+
+def init_app(app) -> None:
+    """Flask-SQLAlchemy closes the session after each request; closing rolls back, and on a
+    connection the database server has just dropped (PostgreSQL shutting down) that raises
+    past every error handler: gunicorn's bare 500 instead of the page already made. This
+    teardown (registered after Flask-SQLAlchemy's, so it runs first) closes the session
+    itself, and drops a session whose connection is gone (SQLAlchemy has invalidated it)."""
+
+    @app.teardown_appcontext
+    def _close_session(_error):
+        try:
+            db.session.remove()
+        except SQLAlchemyError as error:
+            app.logger.warning("database connection lost at the end of a request: %s", error)
+            db.session.registry.clear()

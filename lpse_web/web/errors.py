@@ -2,7 +2,7 @@
 
 import re
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -51,7 +51,11 @@ def _handle_csrf(error: CSRFError):
 
 # Database errors that pass by themselves (a busy SQLite writer, a restarting server),
 # unlike "no such table" and other OperationalErrors that are bugs.
-_PASSING = re.compile(r"locked|busy|connect|connection|server closed|timeout|shutting down", re.I)
+_PASSING = re.compile(r"locked|busy|connect|connection|server closed|timeout|shutting down|starting up|"
+                      r"terminating|administrator command", re.I)
+# The disk under the database is full (SQLite: "database or disk is full"; PostgreSQL:
+# "No space left on device"): passes once someone frees space, which staff must be told.
+_DISK_FULL = re.compile(r"disk is full|no space left", re.I)
 
 
 def _handle_conflict(error: IntegrityError):
@@ -66,14 +70,27 @@ def _handle_unexpected(error: Exception):
     # Whatever failed, the transaction is rolled back: nothing half-written is kept.
     db.session.rollback()
     original = getattr(error, "original_exception", None) or error
+    if isinstance(original, OperationalError) and _DISK_FULL.search(str(original.orig)):
+        current_app.logger.error("database disk full: %s", original.orig)
+        _without_the_database()
+        return error_page(503, _("Penyimpanan server penuh: perubahan Anda tidak disimpan. Beri tahu "
+                                 "administrator, lalu coba lagi setelah ruang disk dikosongkan."))
     if isinstance(original, OperationalError) and _PASSING.search(str(original.orig)):
         # The database is busy ("database is locked") or unreachable: a passing condition,
         # not a bug. Nothing was stored; the visitor can try again.
         current_app.logger.warning("database unavailable: %s", original.orig)
+        _without_the_database()
         return error_page(503)
     if not isinstance(original, HTTPException):
         current_app.logger.exception("unhandled error", exc_info=original)
     return error_page(500)
+
+
+def _without_the_database():
+    """Draw the error page as for an anonymous visitor: the signed-in user's row was
+    expired by the rollback (or never loaded), and reading it again from a database that
+    is down would fail inside the error handler, leaving only gunicorn's bare 500."""
+    g._login_user = current_app.login_manager.anonymous_user()
 
 
 def init_app(app):
