@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import inspect, text
+from sqlalchemy import func, inspect, select, table, text
 
 from lpse_web.extensions import db
 
@@ -62,7 +62,8 @@ def row_counts() -> dict[str, int]:
     """Rows of every table of the database, by name."""
     names = sorted(inspect(db.engine).get_table_names())
     with db.engine.connect() as conn:
-        return {name: conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one() for name in names}
+        return {name: conn.execute(select(func.count()).select_from(table(name))).scalar_one()
+                for name in names}
 
 
 def _postgres_url() -> str:
