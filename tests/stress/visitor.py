@@ -33,11 +33,11 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 class Visitor:
-    def __init__(self, base: str, timeout: float = 30):
+    def __init__(self, base: str, timeout: float = 30, agent: str = AGENT):
         self.base, self.timeout = base, timeout
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect)
-        self.opener.addheaders = [("User-Agent", AGENT)]
+        self.opener.addheaders = [("User-Agent", agent)]  # flask-login ties a session to it
         self.token = ""
 
     def _open(self, path: str, body: bytes | None) -> Answer:
