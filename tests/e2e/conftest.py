@@ -14,13 +14,10 @@ rooms tests get a third (`rooms_server`), pinned to the same Monday, with the de
 reservations removed, so that week and the next ones are free."""
 
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,6 +25,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect, sync_playwright
+
+from tests.stress.server import answers, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 # The venv's bin/ (flask, gunicorn): the project's .venv, else the one running pytest.
@@ -65,20 +64,6 @@ class LiveServer:
         return "\n".join(text.splitlines()[-lines:])
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=1) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 def _flask(env: dict, *args: str) -> None:
     result = subprocess.run([str(BIN / "flask"), *args], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=120, check=False)
@@ -99,7 +84,7 @@ def _serve(base: Path, request, extra_env: dict | None = None,
                     "database; move it away to run the end-to-end tests.", pytrace=False)
     database = base / "e2e.db"
     log = base / "server.log"
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{database}",
@@ -126,7 +111,7 @@ def _serve(base: Path, request, extra_env: dict | None = None,
     request.config.stash.setdefault(SERVER_LOGS, []).append(log)
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
-        while not _answers(live.url + "/sehat"):
+        while not answers(live.url + "/sehat"):
             if server.poll() is not None:
                 pytest.fail(f"gunicorn exited with {server.returncode}:\n{live.log_tail()}",
                             pytrace=False)

@@ -62,6 +62,15 @@ def _migrated_app(url: str, instance: Path):
     return app
 
 
+def _checked(app, load: BookingLoad) -> list[str]:
+    """`check` on this test's own app, its connections closed afterwards."""
+    with app.app_context():
+        problems = check(load)
+        db.session.remove()  # (dispose closes only the connections back in the pool)
+        db.engine.dispose()
+    return problems
+
+
 def _integrity_ok(path: Path) -> str:
     with sqlite3.connect(path) as conn:
         return conn.execute("PRAGMA integrity_check").fetchone()[0]
@@ -153,10 +162,7 @@ def test_postgresql_stopped_for_ten_seconds_then_the_app_recovers_by_itself(tmp_
                 recovered = _recovered(load, up)
             log = server.log_tail()
         failures = load.failures()
-        with app.app_context():
-            problems = check(load)
-            db.session.remove()  # (dispose closes only the connections back in the pool)
-            db.engine.dispose()
+        problems = _checked(app, load)
     during = [f for f in failures if down <= f[0] <= up + 1]
     assert during, "nothing failed while PostgreSQL was down: the fault did not happen"
     assert all(f[2].status == 503 and UNAVAILABLE in f[2].body for f in failures), (
@@ -165,6 +171,14 @@ def test_postgresql_stopped_for_ten_seconds_then_the_app_recovers_by_itself(tmp_
     assert recovered is not None and recovered < 5, recovered  # seconds to the first booking again
     assert statuses_down["book", 303] > 0
     assert problems == []
+
+
+def _until(condition, seconds: float) -> None:
+    """Wait until `condition()` holds or `seconds` have passed (WAL space already on
+    disk may take a few writes to use up before the first write fails)."""
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def _recovered(load: BookingLoad, since: float, limit: float = 20) -> float | None:
@@ -220,16 +234,14 @@ def test_sqlite_disk_full_is_a_clear_error_and_passes_when_space_is_freed(tmp_pa
                 time.sleep(2)
                 full = time.monotonic()
                 filler = _fill(disk)
-                time.sleep(4)
+                _until(lambda: any(f[0] >= full for f in load.failures()), seconds=15)
+                time.sleep(1)  # the full disk a while longer, under load
                 filler.unlink()
                 freed = time.monotonic()
                 recovered = _recovered(load, freed)
             log = server.log_tail()
         failures = load.failures()
-        with app.app_context():
-            problems = check(load)
-            db.session.remove()  # (dispose closes only the connections back in the pool)
-            db.engine.dispose()
+        problems = _checked(app, load)
         integrity = _integrity_ok(disk / "lpse.db")
     assert [f for f in failures if full <= f[0] <= freed], "no write failed on the full disk"
     assert all(f[2].status == 503 and DISK_FULL in f[2].body for f in failures), (
